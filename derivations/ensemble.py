@@ -1,0 +1,329 @@
+"""LDPC / concept-text ensembles and their density evolution on the BEC.
+
+An :class:`Ensemble` pairs a variable-side and a check-side degree law
+(:mod:`derivations.degree`) and returns exact SymPy objects:
+
+* ``lam(x)``, ``rho(x)``: edge-perspective generating functions (MODEL.md 1.2);
+* ``L(x)``: node-perspective variable GF, ``L1 = L'(1)``;
+* :meth:`Ensemble.de_map`: ``f(eps, x) = eps * lam(1 - rho(1 - x))`` (MODEL.md 1.3);
+* :meth:`Ensemble.eps_of_x`: the fixed-point curve ``eps(x) = x / lam(1 - rho(1 - x))``;
+* :meth:`Ensemble.stability_bound`: ``1 / (lam'(0) rho'(1))``;
+* the design rate ``1 - L'(1)/R'(1)``.
+
+:func:`parse_ensemble` reads the CLI strings of CLI.md (``regular:3/regular:6``,
+``poly:0,1/2,1/2/regular:6``, ``concept-text:dt=6,kappa=5,eps=0.5[,R=1000]``...).
+
+References
+----------
+T. Richardson and R. Urbanke, *Modern Coding Theory*, Cambridge (2008), ch. 3.
+A. K. Nayak and L. R. Varshney, arXiv:2410.01243 (2024), section III.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .degree import Binomial, DegreeSide, FiniteSupport, Poisson, Regular, exact
+from .notation import EPS, X, latex
+
+__all__ = ["Ensemble", "ConceptText", "parse_side", "parse_ensemble"]
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """A pair (variable side, check side) of degree laws.
+
+    Parameters
+    ----------
+    var, check : DegreeSide
+        Edge-perspective laws of the variable (concept) and check (text) nodes.
+
+    Examples
+    --------
+    >>> e = parse_ensemble("regular:3/regular:6")
+    >>> e.eps_of_x(X)
+    x/(1 - (1 - x)**5)**2
+    >>> e.stability_bound()
+    oo
+    >>> parse_ensemble("regular:2/regular:6").stability_bound()
+    1/5
+    >>> e.design_rate()
+    1/2
+    """
+
+    var: DegreeSide
+    check: DegreeSide
+    name: str = field(default="", compare=False)
+
+    # -- generating functions -------------------------------------------------
+    def lam(self, x):
+        """Variable edge-perspective GF lambda(x)."""
+        return self.var.edge_gf(x)
+
+    def rho(self, x):
+        """Check edge-perspective GF rho(x)."""
+        return self.check.edge_gf(x)
+
+    def L(self, x):
+        """Variable node-perspective GF L(x) (includes degree-0 nodes, see degree.py)."""
+        return self.var.node_gf(x)
+
+    @property
+    def L1(self):
+        """L'(1): mean variable-node degree."""
+        return self.var.mean_degree()
+
+    @property
+    def R1(self):
+        """R'(1): mean check-node degree."""
+        return self.check.mean_degree()
+
+    def design_rate(self):
+        """Design rate 1 - L'(1)/R'(1) (= 1 - int rho / int lambda without degree-0 nodes)."""
+        return sp.simplify(1 - self.L1 / self.R1)
+
+    # -- density evolution ------------------------------------------------------
+    def y_of_x(self, x):
+        """Check-to-variable erasure probability y = 1 - rho(1 - x)."""
+        return 1 - self.rho(1 - x)
+
+    def de_map(self, eps, x):
+        """One DE step f(eps, x) = eps * lambda(1 - rho(1 - x))."""
+        return eps * self.lam(self.y_of_x(x))
+
+    def eps_of_x(self, x):
+        """Parametric fixed-point curve eps(x) = x / lambda(1 - rho(1 - x))."""
+        return x / self.lam(self.y_of_x(x))
+
+    def deps_dx(self, x):
+        """Derivative of the fixed-point curve, d eps / dx."""
+        xs = sp.Dummy("xs", positive=True)
+        return sp.diff(self.eps_of_x(xs), xs).subs(xs, x)
+
+    def residual_erasure(self, eps, x):
+        """Post-decoding erased fraction eps * L(y) at DE state x."""
+        return eps * self.L(self.y_of_x(x))
+
+    def exit_h(self, x):
+        """BP EXIT function along the fixed-point curve, h(x) = L(1 - rho(1 - x))."""
+        return self.L(self.y_of_x(x))
+
+    @property
+    def has_low_degree_variables(self) -> bool:
+        """True when lambda(0) > 0 (degree-0/1 variables: error floor, no x = 0 fixed point)."""
+        val = sp.simplify(self.lam(sp.Integer(0)))
+        return bool(val != 0)
+
+    def stability_bound(self):
+        """Stability bound 1/(lambda'(0) rho'(1)); infinity when lambda'(0) = 0.
+
+        Only meaningful when lambda(0) = 0.
+        """
+        t = sp.Dummy("t")
+        lp0 = sp.diff(self.lam(t), t).subs(t, 0)
+        rp1 = sp.diff(self.rho(t), t).subs(t, 1)
+        lp0 = sp.simplify(lp0)
+        rp1 = sp.simplify(rp1)
+        if lp0 == 0:
+            return sp.oo
+        return sp.simplify(1 / (lp0 * rp1))
+
+    def spec(self) -> str:
+        """CLI string of this ensemble."""
+        return self.name or f"{self.var.spec()}/{self.check.spec()}"
+
+    def latex(self) -> dict[str, str]:
+        """LaTeX of lambda, rho and eps(x)."""
+        return {
+            "lambda": latex(self.lam(X)),
+            "rho": latex(self.rho(X)),
+            "eps_of_x": latex(self.eps_of_x(X)),
+            "de_map": latex(self.de_map(EPS, X)),
+        }
+
+    def __str__(self) -> str:
+        return self.spec()
+
+
+@dataclass(frozen=True)
+class ConceptText(Ensemble):
+    """The paper's concept-text ensemble (MODEL.md 1.2).
+
+    R concepts, T = kappa R texts, each (concept, text) pair linked with
+    probability p = d_t / R; the graph is embedded in a code of length
+    n = R / eps.  With ``R`` given, the exact binomial pair
+
+        lambda(x) = (1 - p + p x)^(T - 1),  rho(x) = (1 - p + p x)^(R/eps - 1);
+
+    with ``R=None`` its large-R limit, the Poisson pair with variable mean
+    a = d_t kappa and check mean b = d_t / eps.
+
+    Examples
+    --------
+    >>> ct = ConceptText(6, 5, "1/2")
+    >>> ct.var, ct.check
+    (Poisson(m=30), Poisson(m=12))
+    >>> ConceptText(6, 5, "0.5", R=1000).var
+    Binomial(N=5000, p=3/500)
+    """
+
+    dt: sp.Expr = 0
+    kappa: sp.Expr = 0
+    eps: sp.Expr = 0
+    R: sp.Expr | None = None
+
+    def __init__(self, dt, kappa, eps, R=None):
+        dt = exact(dt, "dt")
+        kappa = exact(kappa, "kappa")
+        eps = exact(eps, "eps")
+        if not dt.free_symbols and not dt > 0:
+            raise ValueError(f"dt must be > 0, got {dt}")
+        if not kappa.free_symbols and not kappa > 0:
+            raise ValueError(f"kappa must be > 0, got {kappa}")
+        if not eps.free_symbols and not (0 < eps < 1):
+            raise ValueError(f"eps must be in (0, 1), got {eps}")
+        if R is None:
+            var, check = Poisson(dt * kappa), Poisson(dt / eps)
+            name = f"concept-text:dt={dt},kappa={kappa},eps={eps}"
+        else:
+            R = exact(R, "R")
+            if not R.free_symbols and not R > 0:
+                raise ValueError(f"R must be > 0, got {R}")
+            if not R.free_symbols and not dt.free_symbols and dt > R:
+                raise ValueError(f"dt must be <= R (p = dt/R <= 1), got dt={dt}, R={R}")
+            p = dt / R
+            var, check = Binomial(kappa * R, p), Binomial(R / eps, p)
+            name = f"concept-text:dt={dt},kappa={kappa},eps={eps},R={R}"
+        object.__setattr__(self, "var", var)
+        object.__setattr__(self, "check", check)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "dt", dt)
+        object.__setattr__(self, "kappa", kappa)
+        object.__setattr__(self, "eps", eps)
+        object.__setattr__(self, "R", R)
+
+    def __repr__(self) -> str:
+        return f"ConceptText({self.name!r})"
+
+    @property
+    def p(self):
+        """Link probability d_t / R (None in the Poisson limit)."""
+        return None if self.R is None else self.dt / self.R
+
+
+_FAMILIES = ("regular", "poly", "poisson", "binomial")
+_SPLIT = re.compile(r"/(?=(?:%s):)" % "|".join(_FAMILIES))
+
+
+def _int_param(text: str, name: str) -> sp.Integer:
+    value = exact(text, name)
+    if not value.is_integer:
+        raise ValueError(f"{name} must be an integer, got {text!r}")
+    return value
+
+
+def parse_side(text: str, *, where: str = "side") -> DegreeSide:
+    """Parse one edge-perspective side: ``regular:d``, ``poly:c0,c1,..``,
+    ``poisson:m`` or ``binomial:N,p``.
+
+    Raises
+    ------
+    ValueError
+        With a message naming the side and what is allowed.
+
+    Examples
+    --------
+    >>> parse_side("poly:0,1/2,1/2")
+    FiniteSupport(coeffs=(0, 1/2, 1/2))
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"{where} must be a string, got {text!r}")
+    family, sep, args = text.strip().partition(":")
+    if not sep or family not in _FAMILIES:
+        raise ValueError(
+            f"{where} {text!r}: expected one of "
+            + ", ".join(f"{f}:..." for f in _FAMILIES)
+        )
+    parts = [a.strip() for a in args.split(",")] if args.strip() else []
+    if any(a == "" for a in parts) or not parts:
+        raise ValueError(f"{where} {text!r}: empty parameter")
+    try:
+        if family == "regular":
+            if len(parts) != 1:
+                raise ValueError("regular takes one integer degree, e.g. regular:3")
+            return Regular(_int_param(parts[0], "degree d"))
+        if family == "poly":
+            return FiniteSupport(parts)
+        if family == "poisson":
+            if len(parts) != 1:
+                raise ValueError("poisson takes one mean, e.g. poisson:6")
+            return Poisson(parts[0])
+        if len(parts) != 2:
+            raise ValueError("binomial takes N,p, e.g. binomial:2599,0.0156")
+        return Binomial(_int_param(parts[0], "binomial N"), parts[1])
+    except ValueError as exc:
+        raise ValueError(f"{where} {text!r}: {exc}") from None
+
+
+_CT_KEYS = {"dt", "kappa", "eps", "R"}
+
+
+def parse_ensemble(text: str) -> Ensemble:
+    """Parse an ensemble string of CLI.md.
+
+    Parameters
+    ----------
+    text : str
+        ``VAR/CHECK`` with each side as in :func:`parse_side`, or
+        ``concept-text:dt=D,kappa=K,eps=E[,R=N]``.
+
+    Raises
+    ------
+    ValueError
+        For malformed strings and invalid parameters (the message names the
+        offending part).
+
+    Examples
+    --------
+    >>> parse_ensemble("poly:0,1/2,1/2/regular:6").var
+    FiniteSupport(coeffs=(0, 1/2, 1/2))
+    >>> parse_ensemble("concept-text:dt=6,kappa=5,eps=0.5")
+    ConceptText('concept-text:dt=6,kappa=5,eps=1/2')
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"ensemble must be a string, got {text!r}")
+    s = text.strip()
+    if len(s) > 100_000:
+        raise ValueError("ensemble string is too long")
+    if s.startswith("concept-text:"):
+        body = s[len("concept-text:"):]
+        kv: dict[str, str] = {}
+        for item in body.split(","):
+            key, eq, val = item.partition("=")
+            key = key.strip()
+            if not eq or key not in _CT_KEYS:
+                raise ValueError(
+                    f"ensemble {text!r}: concept-text takes dt=..,kappa=..,eps=..[,R=..], got {item!r}"
+                )
+            if key in kv:
+                raise ValueError(f"ensemble {text!r}: {key} given twice")
+            kv[key] = val.strip()
+        missing = {"dt", "kappa", "eps"} - kv.keys()
+        if missing:
+            raise ValueError(f"ensemble {text!r}: concept-text is missing {', '.join(sorted(missing))}")
+        try:
+            return ConceptText(kv["dt"], kv["kappa"], kv["eps"], kv.get("R"))
+        except ValueError as exc:
+            raise ValueError(f"ensemble {text!r}: {exc}") from None
+    pieces = _SPLIT.split(s)
+    if len(pieces) != 2:
+        raise ValueError(
+            f"ensemble {text!r}: expected VAR/CHECK (e.g. regular:3/regular:6) "
+            "or concept-text:dt=..,kappa=..,eps=.."
+        )
+    var = parse_side(pieces[0], where="variable side")
+    check = parse_side(pieces[1], where="check side")
+    return Ensemble(var, check)

@@ -1,0 +1,5 @@
+"""``python -m numeric`` runs the ``infoscaling`` command line."""
+
+from .cli import main
+
+raise SystemExit(main())

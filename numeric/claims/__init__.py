@@ -1,0 +1,236 @@
+"""The claim registry behind ``infoscaling verify`` (shared/spec/CLAIMS.md).
+
+A :class:`Claim` has a stable id, a title, a LaTeX statement, and a function
+``evidence(profile)`` that *computes* a list of :class:`Evidence`.  The
+verdict is derived from the evidence by :func:`decide`, never written by hand:
+
+* any evidence that failed (``passed is False``) -> ``refuted``;
+* any evidence undecided (``passed is None``) -> ``pending``;
+* all passed, some with a caveat -> ``confirmed-with-caveat``;
+* all passed -> ``confirmed``;
+* a claim whose evidence function says it does not apply -> ``not-applicable``.
+
+Claim modules (``numeric.claims.decoding`` ...) call :func:`register`.  Rows of
+CLAIMS.md whose module has not delivered them yet are reported ``pending``
+with the reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Evidence",
+    "Claim",
+    "ClaimResult",
+    "register",
+    "all_claims",
+    "run_claim",
+    "decide",
+    "CLAIM_TABLE",
+    "VERDICTS",
+    "PROFILES",
+]
+
+VERDICTS = ("confirmed", "confirmed-with-caveat", "refuted", "pending", "not-applicable")
+PROFILES = ("quick", "full")
+
+#: Every row of CLAIMS.md: id -> (source, title).
+CLAIM_TABLE: dict[str, tuple[str, str]] = {
+    "A1": ("paper", "Peeling on the concept-text graph is BP decoding on the BEC; density evolution predicts the unlearned fraction for large R."),
+    "A2": ("paper", "The learning threshold is the tangency / spinodal of the DE fixed-point curve; for ensembles with lambda(0)=0 it is inf eps(x)."),
+    "A3": ("beyond", "For the concept-text ensemble a sharp learning transition in kappa = T/R exists iff d_t > e; its location kappa*(d_t) has a Lambert-W closed form independent of eps."),
+    "A4": ("paper", "Finite-length scaling: P_B ~ Q(sqrt(n)(eps* - beta n^(-2/3) - eps)/alpha) with the AMRU alpha and beta/Omega."),
+    "A5": ("beyond", "The scaling law also describes the waterfall failure of the concept-text (binomial, error-floor) ensemble."),
+    "A6": ("paper", "Compute-optimal sizes scale as R* ~ C'^(1/2), T* ~ C'^(1/2) (N*, D* ~ C^(1/2))."),
+    "A7": ("beyond", "The limit is independent of the auxiliary eps; eps only shifts finite-C' corrections."),
+    "A8": ("beyond", "The effective exponent d log R*/d log C' exceeds 1/2 at practical compute and tends to 1/2; leading correction derived."),
+    "A9": ("paper", "With varsigma = 2e5, tau = 8e5 the compute-optimal curve passes near Chinchilla (70B, 1.4T at 5.76e23); tokens per parameter -> (tau/varsigma) kappa*."),
+    "A10": ("paper", "Training error P_e = 1 - (1-p delta)^R - R p delta (1-p delta)^(R-1) ~ (d_t delta)^2/2; excess entropy >= P_e^2/2 and the bound decays as a power of N*."),
+    "A11": ("beyond", "Near the threshold, the number of DE iterations (training time) grows like pi/sqrt(c (eps* - eps)) with c from the local expansion."),
+    "A12": ("beyond", "The MAP (Maxwell) threshold of regular codes follows the area theorem."),
+    "B1": ("paper", "A random graph has a giant component iff sum k(k-2) p_k > 0; its size is S = 1 - G_0(u), u = G_1(u)."),
+    "B2": ("paper", "Erdos-Renyi: S(c) = 1 + W_0(-c e^(-c))/c for c > 1, 0 for c <= 1; S ~ 2(c-1) near 1."),
+    "B3": ("beyond", "The actor projection of a bipartite graph percolates iff f_1'(1) g_1'(1) > 1, with size from the composed GFs."),
+    "B4": ("paper", "Skill-graph edge probability from co-occurring concept pairs; the Chernoff/method-of-types expressions bracket the exact binomial tail."),
+    "B5": ("paper", "Emergence: the accuracy gamma_l^n of a single-level task jumps from ~0 to ~1 within a narrow range of N* along the compute-optimal path; its location is predicted in closed form."),
+    "B6": ("paper", "A unimodal skill-level distribution gives one smooth emergence; a multimodal one gives plateaus at the cumulative mixture weights, one fewer than the number of modes."),
+    "B7": ("beyond", "Prerequisite structure (hierarchy of skills) delays and sharpens emergence of higher levels."),
+    "C1": ("paper", "Chinchilla frontier closed forms: a = beta/(alpha+beta), b = alpha/(alpha+beta), G formula; values for three constant sets; refit on the Epoch data."),
+    "R1": ("beyond", "The published reference implementation's alpha, threshold search and optimum window differ from the correct quantities (MODEL.md section 6)."),
+}
+
+#: Modules that register claims (a missing module leaves its claims pending).
+CLAIM_MODULES = [
+    "numeric.claims.decoding",
+    "numeric.claims.scaling",
+    "numeric.claims.graphs",
+    "numeric.claims.reference",
+]
+
+
+@dataclass
+class Evidence:
+    """One computed piece of evidence for a claim.
+
+    Attributes
+    ----------
+    kind : {"symbolic", "numeric", "simulated"}
+    description : str
+        What was computed (and against what).
+    passed : bool or None
+        True/False when decided, None when the code cannot decide it.
+    details : dict
+        Values, precision (``dps``, ``digits``), ``seed``, ``trials``, intervals...
+    caveat : str or None
+        Set when the evidence holds only asymptotically or in a regime.
+    seconds : float
+        Wall time spent computing it.
+    """
+
+    kind: str
+    description: str
+    passed: bool | None
+    details: dict = field(default_factory=dict)
+    caveat: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "description": self.description,
+            "passed": self.passed,
+            "details": self.details,
+            "caveat": self.caveat,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+class NotApplicable(Exception):
+    """Raised by an evidence function when the claim does not apply."""
+
+
+@dataclass
+class Claim:
+    """A registered claim: ``evidence(profile)`` yields Evidence objects."""
+
+    id: str
+    title: str
+    source: str
+    statement_latex: str
+    evidence: Callable[[str], list[Evidence]] | None
+    expect_refuted: bool = False
+    pending_reason: str | None = None
+
+
+@dataclass
+class ClaimResult:
+    id: str
+    title: str
+    source: str
+    verdict: str
+    evidence: list[Evidence]
+    seconds: float
+    reason: str | None = None
+    expect_refuted: bool = False
+    statement_latex: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "verdict": self.verdict,
+            "evidence": [e.to_json() for e in self.evidence],
+            "seconds": round(self.seconds, 3),
+            "reason": self.reason,
+            "expect_refuted": self.expect_refuted,
+            "statement_latex": self.statement_latex,
+        }
+
+
+_REGISTRY: dict[str, Claim] = {}
+
+
+def register(claim_id: str, statement_latex: str, *, expect_refuted: bool = False):
+    """Decorator registering ``fn(profile) -> list[Evidence]`` as claim ``claim_id``."""
+    if claim_id not in CLAIM_TABLE:
+        raise KeyError(f"unknown claim id {claim_id}")
+
+    def deco(fn):
+        source, title = CLAIM_TABLE[claim_id]
+        _REGISTRY[claim_id] = Claim(claim_id, title, source, statement_latex, fn, expect_refuted)
+        return fn
+
+    return deco
+
+
+def _load() -> None:
+    for name in CLAIM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def all_claims() -> list[Claim]:
+    """Every claim of CLAIMS.md, in table order; undelivered ones are pending stubs."""
+    _load()
+    out = []
+    for cid, (source, title) in CLAIM_TABLE.items():
+        if cid in _REGISTRY:
+            out.append(_REGISTRY[cid])
+        else:
+            out.append(Claim(cid, title, source, "", None,
+                             pending_reason="no evidence implemented yet for this claim"))
+    return out
+
+
+def decide(evidence: list[Evidence]) -> tuple[str, str | None]:
+    """Verdict and reason computed from the evidence (see module docstring)."""
+    if not evidence:
+        return "pending", "no evidence was produced"
+    failed = [e for e in evidence if e.passed is False]
+    if failed:
+        return "refuted", "; ".join(e.description for e in failed)
+    undecided = [e for e in evidence if e.passed is None]
+    if undecided:
+        return "pending", "; ".join(e.description for e in undecided)
+    caveats = [e.caveat for e in evidence if e.caveat]
+    if caveats:
+        return "confirmed-with-caveat", "; ".join(caveats)
+    return "confirmed", None
+
+
+def run_claim(claim: Claim, profile: str = "quick") -> ClaimResult:
+    """Compute a claim's evidence and verdict (an exception becomes a pending verdict with the error)."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    t0 = time.perf_counter()
+    if claim.evidence is None:
+        return ClaimResult(claim.id, claim.title, claim.source, "pending", [], 0.0,
+                           claim.pending_reason, claim.expect_refuted, claim.statement_latex)
+    try:
+        ev = list(claim.evidence(profile))
+        verdict, reason = decide(ev)
+    except NotApplicable as exc:
+        ev, verdict, reason = [], "not-applicable", str(exc)
+    except Exception as exc:  # an evidence crash must never pass silently: report it
+        tb = traceback.format_exc(limit=3)
+        ev = [Evidence("numeric", f"evidence computation raised {type(exc).__name__}: {exc}", None,
+                       {"traceback": tb})]
+        verdict, reason = "pending", f"evidence computation failed: {type(exc).__name__}: {exc}"
+    return ClaimResult(claim.id, claim.title, claim.source, verdict, ev,
+                       time.perf_counter() - t0, reason, claim.expect_refuted, claim.statement_latex)
+
+
+def timed(kind: str, description: str, fn: Callable[[], tuple], caveat: str | None = None) -> Evidence:
+    """Run ``fn() -> (passed, details)`` and wrap it as timed Evidence."""
+    t0 = time.perf_counter()
+    passed, details = fn()
+    return Evidence(kind, description, passed, details, caveat, time.perf_counter() - t0)

@@ -1,0 +1,115 @@
+"""Scoped precision and verified values.
+
+Library code never assigns ``mp.dps`` globally: it uses ``mp.workdps``.  A
+value the project reports is *verified*: :func:`verified` computes it at a
+working precision and again at a higher one, counts the significant digits on
+which the two agree, and refuses to report digits it could not confirm.
+
+Examples
+--------
+>>> import mpmath as mp
+>>> v = verified(lambda: mp.mpf(1) / 3, 30)
+>>> v.text, v.digits >= 30
+('0.333333333333333333333333333333', True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mpmath as mp
+
+__all__ = ["MAX_DPS", "check_dps", "Verified", "verified", "agree_digits", "fmt", "VerificationError"]
+
+#: Largest decimal precision accepted from users (beyond it runs take hours).
+MAX_DPS = 1000
+
+
+class VerificationError(ArithmeticError):
+    """A value could not be confirmed to the requested number of digits."""
+
+
+def check_dps(dps, name: str = "dps") -> int:
+    """Validate a requested decimal precision (1 <= dps <= MAX_DPS)."""
+    if isinstance(dps, bool) or not isinstance(dps, int):
+        try:
+            if isinstance(dps, str) and dps.strip().lstrip("-").isdigit():
+                dps = int(dps)
+            else:
+                raise TypeError
+        except TypeError:
+            raise ValueError(f"{name} must be an integer, got {dps!r}") from None
+    if not 1 <= dps <= MAX_DPS:
+        raise ValueError(f"{name} must be between 1 and {MAX_DPS}, got {dps}")
+    return dps
+
+
+def agree_digits(a, b) -> int:
+    """Number of significant decimal digits on which ``a`` and ``b`` agree.
+
+    Exact agreement returns a large sentinel (the current precision + 10).
+    """
+    a, b = mp.mpf(a), mp.mpf(b)
+    if a == b:
+        return mp.mp.dps + 10
+    scale = max(abs(a), abs(b))
+    if scale == 0:
+        return mp.mp.dps + 10
+    rel = abs(a - b) / scale
+    return max(0, int(math.floor(-float(mp.log10(rel)))))
+
+
+def fmt(value, digits: int) -> str:
+    """Decimal string of ``value`` with ``digits`` significant digits (no exponent when sensible)."""
+    return mp.nstr(mp.mpf(value), digits, strip_zeros=False, min_fixed=-5, max_fixed=digits)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A value confirmed by recomputation: ``text`` carries ``dps`` digits, all verified."""
+
+    value: mp.mpf
+    text: str
+    digits: int
+    dps: int
+
+
+def verified(compute: Callable[[], object], dps: int, guard: int = 10) -> Verified:
+    """Compute ``compute()`` at ``dps + guard`` and ``2 dps + guard`` digits and compare.
+
+    Parameters
+    ----------
+    compute : callable
+        Evaluates the quantity at the current ``mp.dps`` (called under ``workdps``).
+    dps : int
+        Digits to report.
+    guard : int
+        Extra working digits.
+
+    Returns
+    -------
+    Verified
+        ``digits`` is the agreement of the two evaluations (capped at the
+        higher working precision); ``text`` has ``dps`` significant digits.
+
+    Raises
+    ------
+    VerificationError
+        If fewer than ``dps`` digits agree.
+    """
+    dps = check_dps(dps)
+    with mp.workdps(dps + guard):
+        v1 = mp.mpf(compute())
+    hi = 2 * dps + guard
+    with mp.workdps(hi):
+        v2 = mp.mpf(compute())
+        digits = min(agree_digits(v1, v2), hi)
+    if digits < dps:
+        raise VerificationError(
+            f"only {digits} digits agree between {dps + guard} and {hi} working digits (asked for {dps})"
+        )
+    with mp.workdps(hi):
+        text = fmt(v2, dps)
+    return Verified(v2, text, digits, dps)

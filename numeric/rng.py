@@ -1,0 +1,52 @@
+"""The project's one random-number convention (SPEC 7, as in scipy.stats).
+
+Public simulators take ``rng`` (None, an int, a ``SeedSequence`` or a
+``Generator``) and resolve it with :func:`resolve`; independent trials get
+their own streams from :func:`spawn_seeds`, so a campaign's result depends
+only on the root seed and the trial index, never on how trials are scheduled
+over workers.  The global NumPy RNG is never used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["resolve", "root_sequence", "spawn_seeds", "seed_int"]
+
+
+def root_sequence(seed) -> np.random.SeedSequence:
+    """Return a ``SeedSequence`` for ``seed`` (None draws fresh OS entropy).
+
+    Raises
+    ------
+    ValueError
+        If ``seed`` is a negative integer or of an unsupported type.
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return np.random.SeedSequence(int(seed))
+
+
+def resolve(rng) -> np.random.Generator:
+    """Resolve ``rng`` (None, int, SeedSequence or Generator) to a Generator."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(root_sequence(rng))
+
+
+def spawn_seeds(seed, count: int) -> list[np.random.SeedSequence]:
+    """``count`` independent child sequences of the root ``seed`` (trial i gets child i)."""
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    return root_sequence(seed).spawn(count)
+
+
+def seed_int(seq: np.random.SeedSequence) -> int:
+    """A 63-bit integer drawn from ``seq`` (to seed compiled kernels)."""
+    return int(seq.generate_state(2, dtype=np.uint32).view(np.uint64)[0] >> np.uint64(1))

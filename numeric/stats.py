@@ -1,0 +1,111 @@
+"""The project's one result type for simulated estimates, and its intervals.
+
+A simulated quantity is an :class:`Estimate`: point estimate, confidence
+interval over *independent trials* (graph instances, never nodes inside one),
+confidence level, and the trial count.  Proportions use the Clopper-Pearson
+interval (exact, conservative); means use Student's t.  Family-wise budgets
+are split by Bonferroni with :func:`bonferroni`.
+
+References
+----------
+C. J. Clopper and E. S. Pearson, Biometrika 26 (1934) 404-413.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import stats as _st
+
+__all__ = ["Estimate", "proportion", "mean", "bonferroni"]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A simulated estimate with a confidence interval over independent trials."""
+
+    estimate: float
+    ci: tuple[float, float]
+    confidence: float
+    trials: int
+    method: str
+
+    def to_json(self) -> dict:
+        """``{estimate, ci: [lo, hi], confidence, trials, method}``."""
+        d = asdict(self)
+        d["ci"] = [float(self.ci[0]), float(self.ci[1])]
+        d["estimate"] = float(self.estimate)
+        return d
+
+    def contains(self, value: float, allowance: float = 0.0) -> bool:
+        """True when ``value`` lies in the interval widened by ``allowance`` on each side."""
+        return self.ci[0] - allowance <= value <= self.ci[1] + allowance
+
+
+def _check_conf(confidence: float) -> float:
+    confidence = float(confidence)
+    if not (0.0 < confidence < 1.0) or math.isnan(confidence):
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    return confidence
+
+
+def proportion(successes: int, trials: int, confidence: float = 0.95) -> Estimate:
+    """Clopper-Pearson interval for a binomial proportion.
+
+    Examples
+    --------
+    >>> e = proportion(0, 100)
+    >>> e.estimate, e.ci[0], round(e.ci[1], 4)
+    (0.0, 0.0, 0.0362)
+    """
+    confidence = _check_conf(confidence)
+    if trials <= 0:
+        raise ValueError(f"trials must be >= 1, got {trials}")
+    if not 0 <= successes <= trials:
+        raise ValueError(f"successes must be in [0, trials], got {successes}")
+    a = 1.0 - confidence
+    lo = 0.0 if successes == 0 else float(_st.beta.ppf(a / 2, successes, trials - successes + 1))
+    hi = 1.0 if successes == trials else float(_st.beta.ppf(1 - a / 2, successes + 1, trials - successes))
+    return Estimate(successes / trials, (lo, hi), confidence, int(trials), "clopper-pearson")
+
+
+def mean(values, confidence: float = 0.95) -> Estimate:
+    """Student-t interval for the mean of independent trial values.
+
+    With one trial (or zero spread) the interval collapses to the point.
+
+    Examples
+    --------
+    >>> e = mean([1.0, 2.0, 3.0])
+    >>> e.estimate, [round(v, 4) for v in e.ci]
+    (2.0, [-0.4841, 4.4841])
+    """
+    confidence = _check_conf(confidence)
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        raise ValueError("mean needs at least one trial value")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("trial values must be finite")
+    m = float(v.mean())
+    if v.size == 1:
+        return Estimate(m, (m, m), confidence, 1, "student-t")
+    se = float(v.std(ddof=1)) / math.sqrt(v.size)
+    h = float(_st.t.ppf(0.5 + confidence / 2, v.size - 1)) * se
+    return Estimate(m, (m - h, m + h), confidence, int(v.size), "student-t")
+
+
+def bonferroni(family_alpha: float, comparisons: int) -> float:
+    """Per-comparison confidence level for a family-wise false-alarm budget.
+
+    Examples
+    --------
+    >>> bonferroni(0.01, 10)
+    0.999
+    """
+    if not (0 < family_alpha < 1):
+        raise ValueError(f"family_alpha must be in (0, 1), got {family_alpha}")
+    if comparisons < 1:
+        raise ValueError(f"comparisons must be >= 1, got {comparisons}")
+    return 1.0 - family_alpha / comparisons
