@@ -113,3 +113,30 @@ def verified(compute: Callable[[], object], dps: int, guard: int = 10) -> Verifi
     with mp.workdps(hi):
         text = fmt(v2, dps)
     return Verified(v2, text, digits, dps)
+
+
+def directed(value, digits: int, up: bool) -> str:
+    """Decimal string with ``digits`` significant digits rounded *outward*.
+
+    ``up=False`` gives a string whose value is <= ``value``, ``up=True`` one >= it,
+    so a pair of them keeps an interval enclosure rigorous.
+
+    Examples
+    --------
+    >>> directed(mp.mpf(2) / 3, 5, up=False), directed(mp.mpf(2) / 3, 5, up=True)
+    ('0.66666', '0.66667')
+    """
+    v = mp.mpf(value)
+    if v == 0:
+        return "0"
+    with mp.workdps(max(mp.mp.dps, digits + 20)):
+        k = digits - 1 - int(mp.floor(mp.log10(abs(v))))
+        scaled = v * mp.mpf(10) ** k
+        m = int(mp.ceil(scaled) if up else mp.floor(scaled))
+    sign = "-" if m < 0 else ""
+    s = str(abs(m))
+    if k <= 0:
+        return sign + s + "0" * (-k)
+    if len(s) <= k:
+        s = "0" * (k - len(s) + 1) + s
+    return sign + s[:-k] + "." + s[-k:]
