@@ -28,7 +28,7 @@ Examples
 >>> r.text, r.limited_by, r.digits >= 20
 ('0.42943981441949183716', 'tangency', True)
 >>> bp_threshold(parse_ensemble("regular:2/regular:6"), dps=10).text
-'0.2'
+'0.2000000000'
 >>> bp_threshold(parse_ensemble("poisson:2/poisson:12"), dps=10).sharp
 False
 """
