@@ -42,7 +42,7 @@ Examples
 --------
 >>> d = sp.Symbol("d_t", positive=True)
 >>> kappa_star(d)
--LambertW(-1/d_t)*exp(-1/LambertW(-1/d_t))/d_t
+-exp(-1/LambertW(-1/d_t))*LambertW(-1/d_t)/d_t
 """
 
 from __future__ import annotations
