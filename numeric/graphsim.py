@@ -1,0 +1,457 @@
+"""Random-graph simulators and component search (MODEL.md 3; ``simulate giant``).
+
+Samplers
+--------
+* ``poisson:c`` is simulated as the Erdos-Renyi graph G(n, c/(n-1)) (exact
+  Bernoulli edges drawn by geometric skips over the pair index, no
+  duplicates), the ensemble whose degree law tends to Poisson(c);
+* every other law uses the **configuration model**: i.i.d. degrees from the
+  law, stubs paired uniformly at random; multi-edges and self-loops are kept
+  (they do not change component membership beyond O(1/n)); when the stub
+  total is odd one uniformly chosen stub is dropped;
+* ``projection:F/G``: bipartite configuration model with ``n`` actors whose
+  degrees follow ``F``; groups are drawn from ``G`` until their stubs cover
+  the actors' stubs (the last group is trimmed to match), and the actor
+  projection's components are the actor sets of the bipartite components.
+
+Components are found by a compiled (numba) union-find with path halving and
+union by size; :func:`largest_component_networkx` is the slow, obviously
+correct reference used on small graphs and by the benchmark.
+
+Every trial is an independent graph with its own spawned seed
+(:func:`numeric.rng.spawn_seeds`), so results do not depend on the number of
+workers.  Intervals are Student-t over trials (:func:`numeric.stats.mean`).
+
+Finite-size bias
+----------------
+Away from the transition the expected largest-component fraction differs from
+``S`` by ``O(1/sqrt(n))`` fluctuations only (CI over trials covers it).  In the
+critical window ``|c - 1| = O(n^{-1/3})`` the largest component is
+``Theta(n^{2/3})``, so comparisons there add the explicit allowance
+:func:`critical_allowance` ``= A n^{-1/3}`` (A = 4 covers the
+``n^{2/3}``-size largest critical component, whose mean is about
+``1.3 n^{2/3}`` for G(n, 1/n)).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numba
+import numpy as np
+
+from derivations.graphs import (
+    BinomialLaw,
+    FiniteLaw,
+    GeometricLaw,
+    GraphLaw,
+    PoissonLaw,
+    PowerLaw,
+    Projection,
+    RegularLaw,
+    parse_law,
+)
+
+from .executor import get_engine, run_tasks
+from .rng import resolve, root_sequence, spawn_seeds
+from .stats import mean as t_mean
+
+__all__ = [
+    "sample_degrees",
+    "configuration_model_edges",
+    "gnp_edges",
+    "bipartite_edges",
+    "component_sizes",
+    "largest_component_networkx",
+    "sample_graph",
+    "giant_trial",
+    "simulate_giant",
+    "critical_allowance",
+    "add_giant_arguments",
+    "run_giant",
+    "MAX_NODES",
+]
+
+#: Largest graph accepted by ``simulate giant``.
+MAX_NODES = 10**8
+
+
+def _law(law) -> GraphLaw:
+    return law if isinstance(law, GraphLaw) else parse_law(law)
+
+
+# ------------------------------------------------------------------------------------
+# degree samplers
+# ------------------------------------------------------------------------------------
+
+def _finite_probs(law: GraphLaw) -> np.ndarray:
+    if isinstance(law, PowerLaw):
+        k = np.arange(int(law.kmin), int(law.kmax) + 1, dtype=float)
+        w = np.zeros(int(law.kmax) + 1)
+        w[int(law.kmin):] = k ** (-float(law.tau))
+    else:
+        w = np.array([float(v) for v in law.coefficients()], dtype=float)
+    return w / w.sum()
+
+
+def sample_degrees(law, n: int, rng=None) -> np.ndarray:
+    """``n`` i.i.d. degrees from a (non-projection) law, as int64.
+
+    Examples
+    --------
+    >>> sample_degrees("regular:3", 4, 1).tolist()
+    [3, 3, 3, 3]
+    >>> int(sample_degrees("poly:0,0,1", 5, 1).sum())
+    10
+    """
+    law = _law(law)
+    rng = resolve(rng)
+    if isinstance(law, Projection):
+        raise ValueError("projection laws are simulated with bipartite_edges, not as a degree law")
+    if isinstance(law, PoissonLaw):
+        return rng.poisson(float(law.c), n).astype(np.int64)
+    if isinstance(law, RegularLaw):
+        return np.full(n, int(law.d), dtype=np.int64)
+    if isinstance(law, BinomialLaw):
+        return rng.binomial(int(law.N), float(law.p), n).astype(np.int64)
+    if isinstance(law, GeometricLaw):
+        a = float(law.a)
+        if a == 0:
+            return np.zeros(n, dtype=np.int64)
+        return (rng.geometric(1.0 - a, n) - 1).astype(np.int64)
+    if isinstance(law, PowerLaw) and law.kmax is None:
+        tau, kmin = float(law.tau), int(law.kmin)
+        out = rng.zipf(tau, n).astype(np.int64)
+        bad = out < kmin
+        while bad.any():  # exact conditioning on k >= kmin by rejection
+            out[bad] = rng.zipf(tau, int(bad.sum()))
+            bad = out < kmin
+        return out
+    if isinstance(law, (FiniteLaw, PowerLaw)):
+        p = _finite_probs(law)
+        return rng.choice(len(p), size=n, p=p).astype(np.int64)
+    raise ValueError(f"no sampler for law {law.spec()}")  # pragma: no cover
+
+
+def configuration_model_edges(degrees: np.ndarray, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Uniform stub matching for a degree sequence (multi-edges and loops kept).
+
+    Examples
+    --------
+    >>> s, d = configuration_model_edges(np.array([1, 1, 2]), 0)
+    >>> len(s), sorted((s.tolist() + d.tolist()))
+    (2, [0, 1, 2, 2])
+    """
+    rng = resolve(rng)
+    degrees = np.asarray(degrees, dtype=np.int64)
+    stubs = np.repeat(np.arange(degrees.size, dtype=np.int64), degrees)
+    rng.shuffle(stubs)
+    if stubs.size % 2:
+        stubs = stubs[:-1]  # the shuffled last stub is a uniformly chosen one
+    return stubs[0::2].copy(), stubs[1::2].copy()
+
+
+def _decode_pairs(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair index ``k = v(v-1)/2 + w`` (``0 <= w < v``) to ``(v, w)``, exactly."""
+    v = np.floor((1.0 + np.sqrt(1.0 + 8.0 * k.astype(np.float64))) / 2.0).astype(np.int64)
+    # fix floating-point rounding so that v(v-1)/2 <= k < v(v+1)/2
+    lo = v * (v - 1) // 2
+    too_big = lo > k
+    v[too_big] -= 1
+    lo = v * (v - 1) // 2
+    too_small = k >= lo + v
+    v[too_small] += 1
+    lo = v * (v - 1) // 2
+    return v, k - lo
+
+
+def gnp_edges(n: int, p: float, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Edges of G(n, p): each of the ``n(n-1)/2`` pairs independently with probability ``p``.
+
+    Geometric skips over the pair index (Batagelj-Brandes), vectorised; no
+    duplicate edges.
+
+    Examples
+    --------
+    >>> s, d = gnp_edges(5, 1.0, 0)
+    >>> len(s)
+    10
+    """
+    rng = resolve(rng)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    npairs = n * (n - 1) // 2
+    if p == 0.0 or npairs == 0:
+        e = np.empty(0, dtype=np.int64)
+        return e, e.copy()
+    if p == 1.0:
+        k = np.arange(npairs, dtype=np.int64)
+    else:
+        expected = npairs * p
+        chunk = int(expected + 6 * math.sqrt(expected) + 16)
+        parts, pos = [], -1
+        while True:
+            gaps = rng.geometric(p, chunk).astype(np.int64)
+            idx = pos + np.cumsum(gaps)
+            parts.append(idx[idx < npairs])
+            if idx[-1] >= npairs:
+                break
+            pos = int(idx[-1])
+            chunk = max(16, chunk // 4)
+        k = np.concatenate(parts)
+    v, w = _decode_pairs(k)
+    return v, w
+
+
+def bipartite_edges(actor_law, group_law, n_actors: int, rng=None):
+    """Bipartite configuration model: ``n_actors`` actors, groups drawn until stubs match.
+
+    Returns
+    -------
+    (src, dst, n_groups)
+        Edges between actor ``i`` and node ``n_actors + j`` (group ``j``).
+    """
+    rng = resolve(rng)
+    da = sample_degrees(actor_law, n_actors, rng)
+    need = int(da.sum())
+    g_mean = float(_law(group_law).mean())
+    parts, have = [], 0
+    while have < need:
+        batch = max(16, int((need - have) / max(g_mean, 1e-9) * 1.05) + 16)
+        dg = sample_degrees(group_law, batch, rng)
+        cs = have + np.cumsum(dg)
+        stop = int(np.searchsorted(cs, need))  # first index with cs >= need
+        if stop < batch:
+            dg = dg[: stop + 1].copy()
+            dg[-1] -= int(cs[stop] - need)
+            parts.append(dg)
+            have = need
+        else:
+            parts.append(dg)
+            have = int(cs[-1])
+    dg = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    a_stubs = np.repeat(np.arange(n_actors, dtype=np.int64), da)
+    g_stubs = np.repeat(np.arange(dg.size, dtype=np.int64) + n_actors, dg)
+    rng.shuffle(g_stubs)
+    return a_stubs, g_stubs, int(dg.size)
+
+
+# ------------------------------------------------------------------------------------
+# components
+# ------------------------------------------------------------------------------------
+
+@numba.njit(cache=True)
+def _uf_component_weights(n, src, dst, weight):  # pragma: no cover - compiled
+    parent = np.arange(n)
+    size = weight.copy()
+    rank = np.ones(n, dtype=np.int64)
+    for e in range(src.size):
+        a = src[e]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        b = dst[e]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a == b:
+            continue
+        if rank[a] < rank[b]:
+            a, b = b, a
+        parent[b] = a
+        rank[a] += rank[b]
+        size[a] += size[b]
+    count = 0
+    for i in range(n):
+        if parent[i] == i:
+            count += 1
+    out = np.empty(count, dtype=np.int64)
+    j = 0
+    for i in range(n):
+        if parent[i] == i:
+            out[j] = size[i]
+            j += 1
+    return out
+
+
+def component_sizes(n: int, src, dst, weight=None) -> np.ndarray:
+    """Sizes (sums of ``weight``, default 1 per node) of the connected components.
+
+    Examples
+    --------
+    >>> sorted(component_sizes(5, np.array([0, 1]), np.array([1, 2])).tolist())
+    [1, 1, 3]
+    """
+    src = np.ascontiguousarray(src, dtype=np.int64)
+    dst = np.ascontiguousarray(dst, dtype=np.int64)
+    w = np.ones(n, dtype=np.int64) if weight is None else np.ascontiguousarray(weight, dtype=np.int64)
+    return _uf_component_weights(int(n), src, dst, w)
+
+
+def largest_component_networkx(n: int, src, dst) -> int:
+    """Reference: size of the largest component with networkx (small graphs only).
+
+    Examples
+    --------
+    >>> largest_component_networkx(4, [0, 2], [1, 3])
+    2
+    """
+    import networkx as nx
+
+    g = nx.MultiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from(zip(np.asarray(src).tolist(), np.asarray(dst).tolist(), strict=True))
+    return max((len(c) for c in nx.connected_components(g)), default=0)
+
+
+def sample_graph(law, n: int, rng=None):
+    """One graph of the law's ensemble: ``(num_nodes, src, dst, weight)``.
+
+    ``weight`` marks the nodes that count (actors for projections), else None.
+    """
+    law = _law(law)
+    rng = resolve(rng)
+    if isinstance(law, Projection):
+        src, dst, ng = bipartite_edges(law.actor, law.group, n, rng)
+        w = np.zeros(n + ng, dtype=np.int64)
+        w[:n] = 1
+        return n + ng, src, dst, w
+    if isinstance(law, PoissonLaw):
+        p = min(1.0, float(law.c) / (n - 1)) if n > 1 else 0.0
+        src, dst = gnp_edges(n, p, rng)
+        return n, src, dst, None
+    deg = sample_degrees(law, n, rng)
+    src, dst = configuration_model_edges(deg, rng)
+    return n, src, dst, None
+
+
+def giant_trial(task) -> tuple[float, float]:
+    """One independent graph: ``(largest fraction, mean component size of a random vertex)``.
+
+    ``task = (law_spec, n, seed_sequence)``; a pure function of its inputs.
+    """
+    spec, n, seq = task
+    nodes, src, dst, w = sample_graph(spec, n, np.random.default_rng(seq))
+    sizes = component_sizes(nodes, src, dst, w).astype(np.float64)
+    largest = float(sizes.max()) if sizes.size else 0.0
+    return largest / n, float((sizes * sizes).sum() / n)
+
+
+def critical_allowance(n: int, A: float = 4.0) -> float:
+    """Explicit finite-size allowance ``A n^(-1/3)`` for comparisons in the critical window.
+
+    Inside ``|c - 1| <~ n^(-1/3)`` the largest component of G(n, c/n) is of
+    order ``n^(2/3)`` (fraction ``n^(-1/3)``) whatever the limit ``S`` is;
+    the bias is systematic, not noise, so it is added to the interval rather
+    than absorbed by widening the confidence level.
+
+    Examples
+    --------
+    >>> round(critical_allowance(10**6), 6)
+    0.04
+    """
+    return A * n ** (-1.0 / 3.0)
+
+
+def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence: float = 0.95) -> dict:
+    """Largest-component fraction over independent graphs, with a t interval.
+
+    Parameters
+    ----------
+    law : str or GraphLaw
+        CLI law string (``poisson:2``, ``regular:3``, ``projection:poisson:2/poisson:1``...).
+    n : int
+        Vertices (actors for projections) per graph.
+    trials : int
+        Independent graphs (each with its own spawned seed).
+    seed : int, optional
+        Root seed (fresh entropy when None; it is echoed in the result).
+    workers : int, optional
+        Processes (None = all cores, 1 = in-process); results do not depend on it.
+    confidence : float
+        Level of the intervals.
+
+    Returns
+    -------
+    dict
+        ``S`` and ``mean_component_size`` (``{estimate, ci, confidence, trials,
+        method}``), ``trials``, ``seed``, ``n``, ``seconds``, ``law``, ``sampler``.
+
+    Examples
+    --------
+    >>> r = simulate_giant("regular:3", 1000, 3, seed=1, workers=1)
+    >>> r["S"]["estimate"] > 0.95, r["seed"], r["trials"]
+    (True, 1, 3)
+    """
+    law = _law(law)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_NODES:
+        raise ValueError(f"--n must be an integer in [2, {MAX_NODES}], got {n!r}")
+    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or not 1 <= trials <= 10**6:
+        raise ValueError(f"--trials must be an integer in [1, 1000000], got {trials!r}")
+    seq = root_sequence(seed)
+    t0 = time.perf_counter()
+    seeds = spawn_seeds(seq, int(trials))
+    spec = law.spec()
+    results = run_tasks(giant_trial, [(spec, int(n), s) for s in seeds], get_engine(workers))
+    fr = [r[0] for r in results]
+    ms = [r[1] for r in results]
+    sampler = ("bipartite configuration model" if isinstance(law, Projection)
+               else "G(n, c/(n-1))" if isinstance(law, PoissonLaw) else "configuration model")
+    return {
+        "law": spec,
+        "S": t_mean(fr, confidence).to_json(),
+        "mean_component_size": t_mean(ms, confidence).to_json(),
+        "trials": int(trials),
+        "seed": int(seq.entropy) if seed is None else int(seed),
+        "n": int(n),
+        "sampler": sampler,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+# ------------------------------------------------------------------------------------
+# CLI hooks used by numeric/commands/simulate.py
+# ------------------------------------------------------------------------------------
+
+def add_giant_arguments(parser) -> None:
+    """Arguments of ``infoscaling simulate giant`` (the caller adds ``--json``)."""
+    parser.add_argument("law", help="degree law, e.g. poisson:2, regular:3, projection:poisson:2/poisson:1")
+    parser.add_argument("--n", type=str, default="100000", help="vertices (actors) per graph")
+    parser.add_argument("--trials", type=str, default="20", help="independent graphs")
+    parser.add_argument("--seed", type=str, default=None, help="root seed (echoed in the output)")
+    parser.add_argument("--workers", type=str, default="1", help="processes (results do not depend on it)")
+    parser.add_argument("--confidence", type=str, default="0.95", help="confidence level of the intervals")
+
+
+def _int_arg(value, name, lo, hi, allow_none=False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        v = int(value)
+    else:
+        try:
+            f = float(str(value))
+        except ValueError:
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+        if not math.isfinite(f) or f != int(f):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        v = int(f)
+    if not lo <= v <= hi:
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {v}")
+    return v
+
+
+def run_giant(args) -> dict:
+    """Run ``simulate giant`` from parsed arguments (law, n, trials, seed, workers, confidence)."""
+    n = _int_arg(args.n, "--n", 2, MAX_NODES)
+    trials = _int_arg(args.trials, "--trials", 1, 10**6)
+    seed = _int_arg(getattr(args, "seed", None), "--seed", 0, 2**63 - 1, allow_none=True)
+    workers = _int_arg(getattr(args, "workers", 1), "--workers", 1, 1024, allow_none=True)
+    try:
+        conf = float(getattr(args, "confidence", 0.95))
+    except (TypeError, ValueError):
+        raise ValueError(f"--confidence must be a number in (0, 1), got {args.confidence!r}") from None
+    if not 0 < conf < 1:
+        raise ValueError(f"--confidence must be in (0, 1), got {conf}")
+    return simulate_giant(args.law, n, trials, seed, workers, conf)
