@@ -58,6 +58,13 @@ class Ensemble:
     check: DegreeSide
     name: str = field(default="", compare=False)
 
+    def __post_init__(self):
+        if not isinstance(self.var, DegreeSide) or not isinstance(self.check, DegreeSide):
+            raise ValueError("an ensemble needs two degree laws (variable side, check side)")
+        if not self.check.edge_gf(X).has(X):
+            raise ValueError("check side: every check has degree 1 (rho = 1), "
+                             "so decoding is trivial; use check degrees >= 2")
+
     # -- generating functions -------------------------------------------------
     def lam(self, x):
         """Variable edge-perspective GF lambda(x)."""
