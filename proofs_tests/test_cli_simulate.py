@@ -1,0 +1,136 @@
+"""``infoscaling simulate peeling`` / ``simulate giant``: CLI contract (CLI.md), in-process and subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from numeric.cli import main
+from numeric.commands import simulate as simulate_cmd
+
+PEELING_KEYS = {"block_failure", "residual_erased_fraction", "rounds", "trials", "seed", "n", "eps",
+                "seconds"}
+
+
+def run_json(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_peeling_json(capsys):
+    code, out, err = run_json(capsys, ["simulate", "peeling", "regular:3/regular:6", "--n", "2000",
+                                       "--eps", "0.3", "--trials", "5", "--seed", "7", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert PEELING_KEYS <= set(data)
+    for key in ("block_failure", "residual_erased_fraction"):
+        est = data[key]
+        assert {"estimate", "ci", "confidence"} <= set(est)
+        assert len(est["ci"]) == 2 and est["confidence"] == 0.95
+    assert set(data["rounds"]) == {"mean", "max"}
+    assert (data["trials"], data["seed"], data["n"], data["eps"]) == (5, 7, 2000, 0.3)
+    assert data["block_failure"]["estimate"] == 0.0  # far below eps_BP = 0.4294
+    assert out.count("\n") > 1 and list(json.loads(out)) == sorted(data)
+
+
+def test_peeling_same_result_as_api_and_any_worker_count(capsys):
+    from numeric.peeling import simulate_peeling
+
+    argv = ["simulate", "peeling", "regular:3/regular:6", "--n", "1e3", "--eps", "0.44",
+            "--trials", "6", "--seed", "11", "--confidence", "0.9", "--json"]
+    _, out1, _ = run_json(capsys, argv + ["--workers", "1"])
+    _, out2, _ = run_json(capsys, argv + ["--workers", "2"])
+    a, b = json.loads(out1), json.loads(out2)
+    api = simulate_peeling("regular:3/regular:6", 1000, 0.44, 6, 11, workers=1, confidence=0.9)
+    for key in ("block_failure", "residual_erased_fraction", "rounds"):
+        assert a[key] == b[key] == json.loads(json.dumps(api[key]))
+
+
+def test_concept_text_without_eps_and_n(capsys):
+    code, out, _ = run_json(capsys, ["simulate", "peeling", "concept-text:dt=6,kappa=6,eps=0.5,R=500",
+                                     "--trials", "3", "--seed", "1", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert (data["R"], data["T"], data["n"], data["eps"]) == (500, 3000, 1000, 0.5)
+    assert "unlearned_fraction" in data
+
+
+@pytest.mark.parametrize("extra, name", [
+    (["--n", "0"], "n"),
+    (["--n", "1e12"], "n"),
+    (["--n", "abc"], "n"),
+    (["--eps", "1.5"], "eps"),
+    (["--eps", "nan"], "eps"),
+    (["--trials", "0"], "trials"),
+    (["--trials", "2.5"], "trials"),
+    (["--seed", "-1"], "seed"),
+    (["--workers", "0"], "workers"),
+    (["--confidence", "2"], "confidence"),
+])
+def test_bad_input_exit_2_one_line(capsys, extra, name):
+    argv = {"--n": "100", "--eps": "0.4", "--trials": "2", "--seed": "1"}
+    for flag, val in zip(extra[::2], extra[1::2], strict=True):
+        argv[flag] = val
+    flat = ["simulate", "peeling", "regular:3/regular:6", "--json"]
+    for flag, val in argv.items():
+        flat += [flag, val]
+    code, out, err = run_json(capsys, flat)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert name in err
+
+
+@pytest.mark.parametrize("argv, name", [
+    (["simulate", "peeling", "regular:3/bogus:6", "--n", "10", "--eps", "0.4", "--trials", "1",
+      "--seed", "1"], "ensemble"),
+    (["simulate", "peeling", "regular:3/regular:6", "--n", "10", "--trials", "1", "--seed", "1"], "eps"),
+    (["simulate", "peeling", "regular:3/regular:6", "--eps", "0.3", "--trials", "1", "--seed", "1"], "n"),
+    (["simulate", "peeling", "regular:3/regular:6", "--n", "10", "--eps", "0.3", "--seed", "1"], "trials"),
+    (["simulate", "peeling", "concept-text:dt=6,kappa=5,eps=0.5", "--n", "100", "--eps", "0.3",
+      "--trials", "1", "--seed", "1"], "eps"),
+    (["simulate"], "simulate"),
+])
+def test_bad_command_lines(capsys, argv, name):
+    code, out, err = run_json(capsys, argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and name in err
+
+
+def test_giant_delegates_to_graphsim(capsys):
+    if simulate_cmd._graphsim() is None:
+        pytest.skip("numeric.graphsim not present")
+    code, out, _ = run_json(capsys, ["simulate", "giant", "poisson:2", "--n", "300", "--trials", "3",
+                                     "--seed", "1", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert {"S", "trials", "seed", "n", "seconds"} <= set(data)
+
+
+def test_giant_missing_module_is_bad_input(monkeypatch, capsys):
+    monkeypatch.setattr(simulate_cmd, "_graphsim", lambda: None)
+    code, out, err = run_json(capsys, ["simulate", "giant", "poisson:2", "--n", "30", "--trials", "2",
+                                       "--seed", "1"])
+    assert code == 2 and "simulate giant: not available yet" in err
+
+
+def test_subprocess():
+    proc = subprocess.run(
+        [sys.executable, "-m", "numeric", "simulate", "peeling", "poisson:3/poisson:6", "--n", "500",
+         "--eps", "0.2", "--trials", "3", "--seed", "2", "--json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert PEELING_KEYS <= set(data) and data["seed"] == 2
+    assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+    bad = subprocess.run(
+        [sys.executable, "-m", "numeric", "simulate", "peeling", "poisson:3/poisson:6", "--n", "-3",
+         "--eps", "0.2", "--trials", "3", "--seed", "2", "--json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "n must be" in bad.stderr
