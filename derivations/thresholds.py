@@ -283,6 +283,8 @@ def closed_form(ens: Ensemble):
         if not (a > sp.E):
             return None
         x_star, eps_star = poisson_spinodal(a, b)
+        if x_star.is_number and not (x_star <= 1 and eps_star < 1):
+            return None  # the fold lies outside the channel range (0, 1]
         uu = -sp.LambertW(-1 / a, -1)
         tex = (r"\varepsilon^{*} = \frac{u}{b} e^{1/u},\quad u = -W_{-1}\left(-\tfrac{1}{a}\right),"
                r"\quad a = %s,\ b = %s" % (latex(a), latex(b)))

@@ -40,6 +40,8 @@ __all__ = [
     "largest_fixed_point",
     "residual_fraction",
     "de_iterate",
+    "critical_brackets",
+    "local_minima",
     "fmt",
 ]
 
@@ -115,6 +117,50 @@ def check_eps(eps, name: str = "eps") -> mp.mpf:
     return val
 
 
+#: Working digits of the critical-point scan and its smallest x (cancellation in
+#: 1 - rho(1 - x) loses about log10(1/x) digits, so the scan stops well above 10^-SCAN_DPS).
+SCAN_DPS = 60
+SCAN_XMIN_EXP = 20
+
+
+def _scan_grid():
+    lin = [mp.mpf(k) / 800 for k in range(1, 801)]
+    geo = [mp.mpf(10) ** (-mp.mpf(k) / 10) for k in range(29, 10 * SCAN_XMIN_EXP + 1)]
+    return sorted(set(geo + lin))
+
+
+@functools.lru_cache(maxsize=256)
+def critical_brackets(ens: Ensemble) -> tuple:
+    """Brackets (a, b, kind) of the sign changes of eps'(x) on (0, 1]; kind 'min' or 'max'.
+
+    Found by a sign scan of eps'(x) at SCAN_DPS digits on a grid that is linear
+    (step 1/800) on (0, 1] and geometric (10 points a decade) down to 10^-20.
+    """
+    ce = compile_ensemble(ens)
+    out = []
+    with mp.workdps(SCAN_DPS):
+        grid = _scan_grid()
+        vals = [ce.deps_dx(x) for x in grid]
+        for (a, fa), (b, fb) in zip(zip(grid, vals), zip(grid[1:], vals[1:])):
+            if fa < 0 <= fb:
+                out.append((a, b, "min"))
+            elif fa > 0 >= fb:
+                out.append((a, b, "max"))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def local_minima(ens: Ensemble) -> tuple:
+    """Local minima of eps(x) in (0, 1], refined to SCAN_DPS digits (cached)."""
+    ce = compile_ensemble(ens)
+    out = []
+    with mp.workdps(SCAN_DPS):
+        for a, b, kind in critical_brackets(ens):
+            if kind == "min":
+                out.append(mp.findroot(ce.deps_dx, (a, b), solver="anderson"))
+    return tuple(out)
+
+
 def _grid(top) -> list:
     """Descending scan grid on (0, top]: linear near the top, geometric towards 0."""
     lin = [top * mp.mpf(k) / 600 for k in range(600, 0, -1)]
@@ -129,11 +175,17 @@ def _largest_root(ens: Ensemble, eps) -> mp.mpf:
     def g(x):
         return ce.de_map(eps, x) - x
 
+    # the narrow region where eps(x) dips below eps next to a local minimum of
+    # eps(x) would fall between grid points just above a jump: add those minima
+    extra = [+xm for xm in local_minima(ens) if xm < eps]
+    grid = sorted(set(_grid(eps)) | set(extra), reverse=True)
     prev = eps
     gprev = g(prev)
     if gprev == 0:
         return prev
-    for x in _grid(eps):
+    for x in grid:
+        if x >= prev:
+            continue
         gx = g(x)
         if gx >= 0:
             if gx == 0:

@@ -44,7 +44,7 @@ from derivations import thresholds as dth
 from derivations.ensemble import Ensemble
 from derivations.notation import X
 
-from .evaluate import compile_ensemble
+from .evaluate import compile_ensemble, critical_brackets
 from .precision import VerificationError, agree_digits, check_dps, directed, fmt
 
 __all__ = ["ThresholdResult", "bp_threshold", "map_threshold", "threshold", "critical_brackets"]
@@ -88,33 +88,6 @@ class ThresholdResult:
             "jumps": [fmt(j, self.dps) for j in self.jumps],
             "note": self.note,
         }
-
-
-#: Working digits of the critical-point scan and its smallest x (cancellation in
-#: 1 - rho(1 - x) loses about log10(1/x) digits, so the scan stops well above 10^-SCAN_DPS).
-SCAN_DPS = 60
-SCAN_XMIN_EXP = 20
-
-
-def _scan_grid():
-    lin = [mp.mpf(k) / 800 for k in range(1, 801)]
-    geo = [mp.mpf(10) ** (-mp.mpf(k) / 10) for k in range(29, 10 * SCAN_XMIN_EXP + 1)]
-    return sorted(set(geo + lin))
-
-
-def critical_brackets(ens: Ensemble) -> list[tuple]:
-    """Brackets (a, b, kind) of the sign changes of eps'(x) on (0, 1]; kind 'min' or 'max'."""
-    ce = compile_ensemble(ens)
-    out = []
-    with mp.workdps(SCAN_DPS):
-        grid = _scan_grid()
-        vals = [ce.deps_dx(x) for x in grid]
-        for (a, fa), (b, fb) in zip(zip(grid, vals), zip(grid[1:], vals[1:])):
-            if fa < 0 <= fb:
-                out.append((a, b, "min"))
-            elif fa > 0 >= fb:
-                out.append((a, b, "max"))
-    return out
 
 
 def _refine(ce, a, b):
@@ -192,7 +165,7 @@ def _solve_bp(ens: Ensemble, structure):
     pts.sort(key=lambda t: t[1])
     for i, (v, x) in enumerate(pts):
         right_min = min([w for w, _ in pts[i + 1:]] + [ce.eps_of_x(mp.mpf(1))])
-        if v < right_min:
+        if v < right_min and v < 1:  # a jump at eps >= 1 is outside the channel range
             jumps.append((v, x))
     if not jumps:
         return None, None, "none", []
