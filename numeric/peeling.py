@@ -140,10 +140,11 @@ MAX_TRIALS = 10**7
 #: Memory budget of one graph instance (sampling + decoding); larger ``n`` is refused.
 MEMORY_LIMIT_BYTES = 4 * 2**30
 #: Estimated peak bytes per edge and per node of one trial (see the benchmark).
-_BYTES_PER_EDGE = 24
+_BYTES_PER_EDGE = 40
 _BYTES_PER_NODE = 40
-#: Above this many edges in a whole campaign the default engine uses local processes.
-_PARALLEL_WORK = 5_000_000
+#: Above this many edges in a whole campaign the default engine uses local processes
+#: (about 2 s of serial work: below it process start-up does not pay).
+_PARALLEL_WORK = 100_000_000
 
 
 # ----------------------------------------------------------------------------
@@ -775,6 +776,22 @@ def run_trial(plan: PeelingPlan, seed) -> tuple[int, int, int, int]:
     return initial, int(residual), int(rounds), g.edges
 
 
+_WARM = []
+
+
+def _warm_kernels() -> None:
+    """Load (or compile) every kernel once in this process, on a tiny graph."""
+    if _WARM:
+        return
+    rng = np.random.default_rng(0)
+    for kind in ("config", "var-structured", "chk-structured"):
+        plan = PeelingPlan("warm", kind, 4, 2, ((3, 4),) if kind != "chk-structured" else (),
+                           ((6, 2),) if kind != "var-structured" else (), 0, 12, n_code=4.0)
+        g = sample_graph(plan, rng)
+        _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, np.ones(4, dtype=np.uint8))
+    _WARM.append(True)
+
+
 @dataclass(frozen=True)
 class _Task:
     plan: PeelingPlan
@@ -861,6 +878,7 @@ def peeling_trials(ensemble, n, eps, trials: int, seed, workers=None, engine: En
     if engine is None:
         engine = _default_engine(plan, trials, workers)
     seeds = root_sequence(int(seed)).spawn(trials)
+    _warm_kernels()  # forked workers inherit the loaded machine code
     t0 = time.perf_counter()
     out = run_tasks(_run_task, (_Task(plan, s) for s in seeds), engine=engine, progress=progress)
     seconds = time.perf_counter() - t0
