@@ -1,0 +1,164 @@
+"""``infoscaling optimum`` and ``infoscaling sweep``: the compute-optimal concept-text graph (CLI.md).
+
+* ``optimum --dt D --eps E --asymptotic`` -> ``kappa_star``, ``R_over_sqrt_C``,
+  ``T_over_sqrt_C``, ``closed_form_latex``, ``dps``;
+* ``optimum --dt D --eps E --compute C`` -> ``R``, ``T``, ``kappa``,
+  ``learned_fraction``, ``threshold``, ``alpha``, ``dps`` (and more);
+* ``sweep --dt D --eps E --from C1 --to C2 --points K`` -> ``rows``, one per
+  compute value on a log grid, with the optimum keys plus ``C_prime``, ``N``,
+  ``D``, ``C`` and ``local_exponent``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import sys
+
+import numpy as np
+
+from ..cli import CommandResult, add_json_flag, dumps
+from ..io import atomic_write
+from ..optimum import MAX_OPT_DPS, asymptotic_optimum, check_problem, finite_optimum
+from ..precision import check_dps
+from ..progress import progress_bar
+
+__all__ = ["register", "run_optimum", "run_sweep", "SWEEP_COLUMNS"]
+
+#: Column order of the CSV output of ``sweep``.
+SWEEP_COLUMNS = ["C_prime", "R", "T", "kappa", "learned_fraction", "threshold", "alpha", "N", "D", "C",
+                 "local_exponent", "R_over_sqrt_C", "T_over_sqrt_C", "optimum_kind", "digits", "dps"]
+
+
+def _float_arg(text, name):
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {text!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {text!r}")
+    return v
+
+
+def _common(p):
+    p.add_argument("--dt", required=True, help="mean number of concepts per text d_t (> 0)")
+    p.add_argument("--eps", required=True, help="auxiliary embedding eps in (0, 1)")
+    p.add_argument("--dps", default=None, help="significant digits (default 30 asymptotic, 20 finite)")
+    p.add_argument("--alpha-variant", default="correct", choices=("correct", "reference"),
+                   help="AMRU alpha, or the published reference's sign-error variant (comparison)")
+    p.add_argument("--no-shift", action="store_true", help="drop the beta n^(-2/3) shift of the law")
+    p.add_argument("--model", default="consistent", choices=("consistent", "paper"),
+                   help="unlearned fraction when eps* < eps: upper DE fixed point (consistent) or the "
+                        "paper's nu*/eps (which creates a spurious optimum at d_t kappa = e)")
+    p.add_argument("--varsigma", default="2e5", help="parameters per concept (N = varsigma R)")
+    p.add_argument("--tau", default="8e5", help="tokens per text (D = tau T)")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("optimum", help="compute-optimal R*, T* (finite C' or the asymptotic kappa*)")
+    _common(p)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--compute", default=None, help="compute C' = R T in graph units")
+    g.add_argument("--asymptotic", action="store_true", help="the C' -> oo limit (kappa*)")
+    add_json_flag(p)
+    p.set_defaults(func=run_optimum)
+
+    s = sub.add_parser("sweep", help="compute-optimal path over a log grid of C'")
+    _common(s)
+    s.add_argument("--from", dest="c_from", required=True, help="smallest C'")
+    s.add_argument("--to", dest="c_to", required=True, help="largest C'")
+    s.add_argument("--points", required=True, help="number of grid points (1..100000)")
+    s.add_argument("--output", default=None, help="write the rows to FILE (atomically)")
+    s.add_argument("--format", default="json", choices=("csv", "json"), help="format of --output")
+    s.add_argument("--no-exponent", action="store_true", help="skip the local exponent (faster)")
+    add_json_flag(s)
+    s.set_defaults(func=run_sweep)
+
+
+def _units(args):
+    vs = _float_arg(args.varsigma, "--varsigma")
+    tau = _float_arg(args.tau, "--tau")
+    if vs <= 0 or tau <= 0:
+        raise ValueError("--varsigma and --tau must be > 0")
+    return vs, tau
+
+
+def _dps(args, default):
+    dps = check_dps(args.dps if args.dps is not None else default, "--dps")
+    return dps
+
+
+def run_optimum(args) -> dict:
+    vs, tau = _units(args)
+    check_problem(args.dt, args.eps)
+    if args.asymptotic:
+        dps = _dps(args, 30)
+        out = asymptotic_optimum(args.dt, args.eps, dps)
+        with_units = float(out["kappa_star"]) * tau / vs
+        out["tokens_per_parameter"] = with_units
+        out["note"] = ("eps cancels from the Poisson-limit DE (u = x/eps); tokens per parameter "
+                       "= (tau/varsigma) kappa*")
+        return out
+    dps = _dps(args, 20)
+    if dps > MAX_OPT_DPS:
+        raise ValueError(f"--dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}")
+    cp = _float_arg(args.compute, "--compute")
+    check_problem(args.dt, args.eps, cp)
+    r = finite_optimum(args.dt, args.eps, cp, dps, alpha_variant=args.alpha_variant,
+                       shift=not args.no_shift, model=args.model)
+    return r.to_json(vs, tau)
+
+
+def run_sweep(args) -> CommandResult:
+    vs, tau = _units(args)
+    dps = _dps(args, 20)
+    if dps > MAX_OPT_DPS:
+        raise ValueError(f"--dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}")
+    c1, c2 = _float_arg(args.c_from, "--from"), _float_arg(args.c_to, "--to")
+    try:
+        k = int(args.points)
+    except (TypeError, ValueError):
+        raise ValueError(f"--points must be an integer, got {args.points!r}") from None
+    if not 1 <= k <= 100_000:
+        raise ValueError(f"--points must be between 1 and 100000, got {k}")
+    if not c2 >= c1:
+        raise ValueError(f"--to must be >= --from, got {c1} .. {c2}")
+    check_problem(args.dt, args.eps, c1)
+    check_problem(args.dt, args.eps, c2)
+    grid = np.logspace(math.log10(c1), math.log10(c2), k) if k > 1 else np.array([c1])
+    rows = []
+    ratio = None
+    with progress_bar(k, "sweep") as update:
+        for i, cp in enumerate(grid):
+            warm = None if ratio is None else ratio * math.sqrt(cp)
+            r = finite_optimum(args.dt, args.eps, float(cp), dps, alpha_variant=args.alpha_variant,
+                               shift=not args.no_shift, warm=warm, exponent=not args.no_exponent,
+                               model=args.model)
+            ratio = float(r.R) / math.sqrt(cp)
+            row = r.to_json(vs, tau)
+            row["C_prime"] = repr(float(cp))
+            rows.append(row)
+            update(i + 1)
+    data = {"rows": rows, "dt": str(args.dt), "eps": str(args.eps), "points": k, "dps": dps,
+            "varsigma": vs, "tau": tau, "alpha_variant": args.alpha_variant,
+            "shift": not args.no_shift, "model": args.model}
+    if args.output:
+        if args.format == "csv":
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=SWEEP_COLUMNS, extrasaction="ignore", lineterminator="\n")
+            w.writeheader()
+            for row in rows:
+                w.writerow(row)
+            atomic_write(args.output, buf.getvalue())
+        else:
+            atomic_write(args.output, dumps(data) + "\n")
+        data["output"] = str(args.output)
+        print(f"sweep: wrote {len(rows)} rows to {args.output}", file=sys.stderr)
+    text = None
+    if not args.json:
+        text = "\n".join(f"C'={r['C_prime']}  R*={r['R']}  T*={r['T']}  exponent={r['local_exponent']}"
+                         for r in rows)
+    return CommandResult(data, 0, text)
+
+

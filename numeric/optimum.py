@@ -1,0 +1,1005 @@
+"""The compute-optimal concept-text graph: asymptotic kappa* and the finite-C' optimum.
+
+Model (MODEL.md 1.5, :mod:`derivations.optimum`)
+------------------------------------------------
+With C' = R T fixed, choose R (and T = C'/R) to maximise the number of learned
+concepts R_learned(R) = R (1 - delta(R)) on the finite-R binomial concept-text
+ensemble lambda = (1-p+px)^(T-1), rho = (1-p+px)^(R/eps-1), p = d_t/R:
+
+* when the ensemble has a sharp threshold (the DE fixed point jumps: eps(x)
+  has an upper local minimum eps*), delta = nu* P_B / eps with the AMRU law
+  P_B = Q(sqrt(n)(eps* - beta n^{-2/3} - eps)/alpha), n = R/eps (the paper's
+  model; ``alpha_variant='reference'`` uses the published notebook's sign-error
+  alpha, ``shift=False`` drops beta, both for comparison only);
+* when it has none (eps(x) monotone, small kappa) the law does not apply and
+  delta is the DE residual L(y_oo) of the (unique) DE fixed point.
+
+The error floor (lower DE fixed point, ~e^{-d_t kappa}) is not part of the
+paper's delta and is left out (see :mod:`derivations.optimum`).
+
+Numerics
+--------
+The binomial generating functions are written as exp(k log1p(p(x-1))) (SymPy
+functions :class:`Log1p`, lambdified to ``numpy.log1p`` / ``mpmath.log1p``),
+so neither float64 nor mpmath loses digits to 1 - p + p x when p ~ 1e-10.
+
+:func:`finite_optimum` is a *global* optimiser over every admissible R in
+[d_t, C'] (p <= 1, at least one text): a float64 scan of the objective on a
+log grid (vectorised Newton for the critical point of every R), refinement of
+every grid local maximum by bounded Brent, choice of the best, then mpmath
+refinement of the stationarity condition dR_learned/dR = 0 by a bracketed
+secant iteration.  The derivative is exact to working precision by the
+complex-step method (the critical point x*(R) is continued to complex R by
+one Newton step: implicit differentiation of the tangency system).  The
+result is recomputed at a second precision and reported with the digits that
+agree, the objective is checked on both sides of the optimum, and an optimum
+on the edge of the admissible range is flagged.
+
+Examples
+--------
+>>> a = asymptotic_optimum(6, 0.5, dps=20)
+>>> a["kappa_star"], a["R_over_sqrt_C"]
+('4.5329896198607487742', '0.46968917223113946937')
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from dataclasses import dataclass
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+from scipy import special as ssp
+
+from derivations import optimum as dop
+from derivations import scaling as dsc
+from derivations.degree import exact
+from derivations.notation import latex
+
+from .precision import VerificationError, agree_digits, check_dps, fmt
+
+__all__ = [
+    "Log1p",
+    "Expm1",
+    "MAX_OPT_DPS",
+    "check_problem",
+    "asymptotic_optimum",
+    "kappa_star_value",
+    "kappa_star_numeric",
+    "OptimumResult",
+    "objective",
+    "objective_float",
+    "finite_optimum",
+    "sweep",
+    "compute_optimal_path",
+    "correction_prediction",
+]
+
+#: Largest precision accepted by the optimiser (every point is solved twice).
+MAX_OPT_DPS = 120
+#: Admissible compute range (float64 pre-solve needs C' well inside the double range).
+MAX_C_PRIME = 1e60
+
+_X, _R, _T, _D, _E = sp.symbols("x R T d_t eps", positive=True)
+
+
+class Log1p(sp.Function):
+    """log(1 + z), kept as a function so that it lambdifies to log1p."""
+
+    def fdiff(self, argindex=1):
+        return 1 / (1 + self.args[0])
+
+
+def _pow1p(t, k):
+    """(1 + t)^k written as exp(k log1p(t))."""
+    return sp.exp(k * Log1p(t))
+
+
+class Expm1(sp.Function):  # kept for symmetry of the printer map (unused by default)
+    """exp(z) - 1."""
+
+    def fdiff(self, argindex=1):
+        return sp.exp(self.args[0])
+
+
+def _stable_pair():
+    p = _D / _R
+
+    def lam(x):
+        return _pow1p(p * (x - 1), _T - 1)
+
+    def rho(x):
+        return _pow1p(p * (x - 1), _R / _E - 1)
+
+    def L(x):
+        return _pow1p(p * (x - 1), _T)
+
+    return lam, rho, L, _T * p
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(variant: str):
+    """Lambdified (x, R, T, d_t, eps) functions, mpmath and numpy."""
+    lam, rho, L, L1 = _stable_pair()
+    y = 1 - rho(1 - _X)
+    e_of_x = _X / lam(y)
+    builder = dsc.alpha_squared if variant == "correct" else dsc.alpha_squared_reference
+    exprs = {
+        "eps_of_x": e_of_x,
+        "deps": sp.diff(e_of_x, _X),
+        "ddeps": sp.diff(e_of_x, _X, 2),
+        "alpha2": builder(lam, rho, L1, e_of_x, _X, y),
+        "beta3": dsc.beta_over_omega_cubed(lam, rho, L1, e_of_x, _X, y),
+        "nu": dsc.nu_star(L, e_of_x, y),
+        "de_residual": _E * lam(y) - _X,
+        "unlearned": L(y),
+    }
+    exprs["dde_residual"] = sp.diff(exprs["de_residual"], _X)
+    args = (_X, _R, _T, _D, _E)
+    mpf_ = {k: sp.lambdify(args, v, modules=[{"Log1p": mp.log1p}, "mpmath"], cse=True)
+            for k, v in exprs.items()}
+    npf = {k: sp.lambdify(args, v, modules=[{"Log1p": np.log1p}, "numpy"], cse=True)
+           for k, v in exprs.items()}
+    return mpf_, npf
+
+
+def _variant(alpha_variant: str) -> str:
+    if alpha_variant not in ("correct", "reference"):
+        raise ValueError(f"alpha_variant must be 'correct' or 'reference', got {alpha_variant!r}")
+    return alpha_variant
+
+
+def check_problem(dt, eps, c_prime=None):
+    """Validate (d_t, eps, C') and return floats; ValueError naming the argument.
+
+    Examples
+    --------
+    >>> check_problem(6, 0.5, 100)
+    (6.0, 0.5, 100.0)
+    """
+    try:
+        dt_e, eps_e = exact(dt, "dt"), exact(eps, "eps")
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    if not dt_e > 0:
+        raise ValueError(f"dt must be > 0, got {dt}")
+    if not (0 < eps_e < 1):
+        raise ValueError(f"eps must be in (0, 1), got {eps}")
+    dtf, epsf = float(dt_e), float(eps_e)
+    if dtf > 1e6:
+        raise ValueError(f"dt must be <= 1e6, got {dt}")
+    if c_prime is None:
+        return dtf, epsf
+    try:
+        cp = float(exact(c_prime, "compute"))
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    if not math.isfinite(cp) or cp <= 0:
+        raise ValueError(f"compute C' must be a positive number, got {c_prime}")
+    if cp < 4 * dtf:
+        raise ValueError(f"compute C' = {c_prime} is too small: C' = R T needs R >= dt (p = dt/R <= 1) "
+                         f"and T >= 1 text, i.e. C' >= dt (here at least {4 * dtf:g} so that R has room)")
+    if cp > MAX_C_PRIME:
+        raise ValueError(f"compute C' must be <= {MAX_C_PRIME:g}, got {c_prime}")
+    return dtf, epsf, cp
+
+
+# ---------------------------------------------------------------- asymptotics
+def kappa_star_value(dt, dps: int = 30) -> mp.mpf:
+    """kappa*(d_t) from the derived closed form, at ``dps`` working digits (d_t > e)."""
+    d = exact(dt, "dt")
+    if not d > sp.E:
+        raise ValueError(f"dt must exceed e = 2.718... for a sharp transition in kappa, got {dt}")
+    with mp.workdps(dps):
+        W = mp.lambertw(-1 / mp.mpf(sp.N(d, dps + 10)), 0).real
+        return -W * mp.exp(-1 / W) / mp.mpf(sp.N(d, dps + 10))
+
+
+def kappa_star_numeric(dt, dps: int = 30) -> dict:
+    """kappa* by two routes that do not use Lambert W (for cross-checks).
+
+    * ``tangency``: mpmath's multidimensional Newton on the tangency system
+      (fixed point and map slope 1, :func:`derivations.optimum.kappa_star_tangency_system`);
+    * ``fold``: the bracketed root of the fold condition v log(d_t/v) = 1 on
+      (1, d_t) (the upper fold), then kappa(v).
+
+    Returns ``{"tangency": mpf, "fold": mpf, "v": mpf}``.
+    """
+    d = exact(dt, "dt")
+    if not d > sp.E:
+        raise ValueError(f"dt must exceed e, got {dt}")
+    F1, F2 = dop.kappa_star_tangency_system(d)
+    f1 = sp.lambdify((dop.V, dop.KAPPA), F1, "mpmath")
+    f2 = sp.lambdify((dop.V, dop.KAPPA), F2, "mpmath")
+    kfun = sp.lambdify(dop.V, dop.fixed_point_kappa(d), "mpmath")
+    fold = sp.lambdify(dop.V, dop.fold_condition().subs(dop.DT, d), "mpmath")
+    with mp.workdps(dps + 10):
+        df = mp.mpf(sp.N(d, dps + 20))
+        v = mp.findroot(fold, (mp.mpf(1), df), solver="anderson")
+        k_fold = kfun(v)
+        # Newton on the 2x2 tangency system from a rough start (v ~ log d_t + 1)
+        v0 = mp.mpf(float(v)) * (1 + mp.mpf("0.01"))
+        k0 = kfun(v0)
+        sol = mp.findroot([f1, f2], (v0, k0))
+        return {"tangency": sol[1], "fold": k_fold, "v": v}
+
+
+def asymptotic_optimum(dt, eps, dps: int = 30) -> dict:
+    """kappa*, R*/sqrt(C') = kappa*^(-1/2), T*/sqrt(C') = kappa*^(1/2), verified digits.
+
+    ``eps`` is validated but does not enter (it cancels, see
+    :func:`derivations.optimum.u_form_de`).
+
+    Raises
+    ------
+    ValueError
+        d_t <= e (no sharp transition), eps outside (0, 1), bad ``dps``.
+    """
+    dps = check_dps(dps)
+    check_problem(dt, eps)
+    d = exact(dt, "dt")
+    if not d > sp.E:
+        raise ValueError(f"dt must exceed e = 2.718... for a sharp transition in kappa, got {dt}")
+    lo, hi = dps + 10, 2 * dps + 10
+    k1, k2 = kappa_star_value(d, lo), kappa_star_value(d, hi)
+    with mp.workdps(hi):
+        digits = min(agree_digits(k1, k2), hi)
+        if digits < dps:
+            raise VerificationError(f"kappa*: only {digits} digits verified")
+        cf = dop.kappa_star(dop.DT)
+        return {
+            "kappa_star": fmt(k2, dps),
+            "R_over_sqrt_C": fmt(1 / mp.sqrt(k2), dps),
+            "T_over_sqrt_C": fmt(mp.sqrt(k2), dps),
+            "tokens_per_concept": fmt(k2, dps),
+            "fold_v": fmt(-1 / mp.lambertw(-1 / mp.mpf(sp.N(d, hi + 5)), 0).real, dps),
+            "closed_form_latex": r"\kappa^{*} = " + latex(cf),
+            "dps": dps,
+            "digits": digits,
+            "dt": str(d),
+            "eps": str(exact(eps, "eps")),
+        }
+
+
+# ---------------------------------------------------------------- objective
+def _cbrt(v):
+    return v ** (mp.mpf(1) / 3) if (isinstance(v, mp.mpc) or v >= 0) else -((-v) ** (mp.mpf(1) / 3))
+
+
+def _newton_x(F, Fx, x, args, tol, maxit=60):
+    for _ in range(maxit):
+        step = F(x, *args) / Fx(x, *args)
+        x = x - step
+        if abs(step) <= tol * abs(x):
+            return x, True
+    return x, False
+
+
+def _law_parts(mf, x, R, T, dt, eps, shift):
+    es = mf["eps_of_x"](x, R, T, dt, eps)
+    a2 = mf["alpha2"](x, R, T, dt, eps)
+    al = mp.sqrt(a2)
+    be = _cbrt(mf["beta3"](x, R, T, dt, eps)) if shift else 0
+    nu = mf["nu"](x, R, T, dt, eps)
+    n = R / eps
+    z = mp.sqrt(n) * (es - be * n ** (-mp.mpf(2) / 3) - eps) / al
+    pb = _erfc(z / mp.sqrt(2)) / 2
+    return es, al, be, nu, pb
+
+
+def _erfc(w):
+    """erfc for real w, or for a complex-step argument a + i b with |b| ~ 10^-dps |a|.
+
+    mpmath's complex erfc does not deliver the tiny imaginary part to full
+    relative accuracy, so the first-order expansion
+    erfc(a + i b) = erfc(a) - i b (2/sqrt(pi)) e^{-a^2} + O(b^2) is used (the
+    O(b^2) term is below the working precision for complex-step arguments).
+    """
+    if isinstance(w, mp.mpc):
+        a, b = w.real, w.imag
+        if abs(b) > mp.mpf(10) ** (-mp.mp.dps // 2) * max(1, abs(a)):
+            return mp.erfc(w)
+        return mp.mpc(mp.erfc(a), -b * 2 / mp.sqrt(mp.pi) * mp.exp(-a * a))
+    return mp.erfc(w)
+
+
+def _fold_start(R, T, dt, eps):
+    """Poisson-limit start for the upper critical point: u = -W_{-1}(-1/a), x = u eps/d_t."""
+    a = dt * T / R
+    if a <= math.e:
+        return None
+    u = -float(ssp.lambertw(-1.0 / a, -1).real)
+    return u * eps / dt
+
+
+@dataclass
+class _Branch:
+    """Which formula applies at a given R (decided at real R, reused for nearby/complex R)."""
+
+    sharp: bool          # the ensemble has a jump (upper local minimum eps* of eps(x))
+    x: object            # critical point x* (sharp)
+    worse: bool          # eps* < eps: decoding stops on the upper DE fixed point (consistent model)
+    xu: object           # that upper fixed point, or the unique DE fixed point (not sharp)
+
+
+def _classify(R, cp, dt, eps, mf, model, x_guess=None) -> _Branch:
+    """Decide the branch at real R with bracketed / verified root finding (current precision)."""
+    T = cp / R
+    tol = mp.mpf(10) ** (-mp.mp.dps + 3)
+    x = mp.mpf(x_guess) if x_guess is not None else None
+    if x is None:
+        g = _fold_start(float(R), float(T), float(dt), float(eps))
+        x = None if g is None else mp.mpf(g)
+    if x is not None:
+        xs, ok = _newton_x(mf["deps"], mf["ddeps"], x, (R, T, dt, eps), tol)
+        if ok and 0 < xs < 1 and mf["ddeps"](xs, R, T, dt, eps) > 0:
+            es = mf["eps_of_x"](xs, R, T, dt, eps)
+            if model == "consistent" and es < eps:
+                res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
+                return _Branch(True, xs, True, _illinois(res, xs, eps))
+            return _Branch(True, xs, False, None)
+    res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
+    return _Branch(False, None, False, _illinois(res, mp.mpf(0), eps))
+
+
+def _illinois(f, a, b):
+    """Root of f on [a, b] with f(a) > 0 >= f(b) (bracketed; converges superlinearly)."""
+    a, b = mp.mpf(a), mp.mpf(b)
+    fa, fb = f(a), f(b)
+    if fa <= 0:
+        return a
+    if fb > 0:
+        raise VerificationError("DE fixed point not bracketed")
+    tol = mp.mpf(10) ** (-mp.mp.dps + 4)
+    side = 0
+    for _ in range(10 * mp.mp.dps + 200):
+        c = b - fb * (b - a) / (fb - fa)
+        if not (a < c < b):
+            c = (a + b) / 2
+        fc = f(c)
+        if fc > 0:
+            a, fa = c, fc
+            if side == 1:
+                fb /= 2
+            side = 1
+        else:
+            b, fb = c, fc
+            if side == -1:
+                fa /= 2
+            side = -1
+        if b - a <= tol * abs(c) or fc == 0:
+            return c
+    raise VerificationError("DE fixed point iteration did not converge")  # pragma: no cover
+
+
+def _value(R, cp, dt, eps, mf, shift, br: _Branch, polish: int = 2, details=False):
+    """R_learned at real or complex R on branch ``br`` (roots polished by Newton from ``br``)."""
+    T = cp / R
+    args = (R, T, dt, eps)
+    if br.sharp:
+        x = br.x
+        for _ in range(polish):
+            x = x - mf["deps"](x, *args) / mf["ddeps"](x, *args)
+        es, al, be, nu, pb = _law_parts(mf, x, R, T, dt, eps, shift)
+        stuck = nu
+        if br.worse:
+            xu = br.xu
+            for _ in range(polish):
+                xu = xu - mf["de_residual"](xu, *args) / mf["dde_residual"](xu, *args)
+            stuck = eps * mf["unlearned"](xu, *args)
+        delta = stuck * pb / eps
+        if details:
+            return {"value": R * (1 - delta), "x": x, "threshold": es, "alpha": al, "beta": be,
+                    "nu": nu, "P_B": pb, "delta": delta, "sharp": True, "stuck_on_upper": br.worse}
+        return R * (1 - delta)
+    xu = br.xu
+    for _ in range(polish):
+        xu = xu - mf["de_residual"](xu, *args) / mf["dde_residual"](xu, *args)
+    delta = mf["unlearned"](xu, *args)
+    if details:
+        return {"value": R * (1 - delta), "x": xu, "threshold": None, "alpha": None, "beta": None,
+                "nu": None, "P_B": None, "delta": delta, "sharp": False, "stuck_on_upper": False}
+    return R * (1 - delta)
+
+
+def objective(R, c_prime, dt, eps, *, alpha_variant="correct", shift=True, x_guess=None, details=False,
+              model="consistent"):
+    """R_learned(R) at the current mpmath precision (real R; see module docstring).
+
+    Returns the objective, or with ``details=True`` a dict with ``value``,
+    ``x``, ``threshold``, ``alpha``, ``beta``, ``nu``, ``P_B``, ``delta``,
+    ``sharp`` and ``stuck_on_upper``.
+
+    Examples
+    --------
+    >>> import mpmath as mp
+    >>> with mp.workdps(20):
+    ...     d = objective(500, 1e6, 6, 0.5, details=True)
+    >>> d["sharp"], round(float(d["value"]), 3)
+    (True, 487.838)
+    """
+    mf, _ = _compiled(_variant(alpha_variant))
+    R, cp, dt, eps = mp.mpf(R), mp.mpf(c_prime), mp.mpf(dt), mp.mpf(eps)
+    br = _classify(R, cp, dt, eps, mf, model, x_guess)
+    return _value(R, cp, dt, eps, mf, shift, br, polish=1, details=details)
+
+
+def _H(R, cp, dt, eps, mf, shift, model, xg=None):
+    """dR_learned/dR at real R by complex step (exact to working precision); returns (H, branch)."""
+    br = _classify(R, cp, dt, eps, mf, model, xg)
+    h = mp.mpf(10) ** (-mp.mp.dps)
+    val = _value(mp.mpc(R, h * R), cp, dt, eps, mf, shift, br, polish=1)
+    return val.imag / (h * R), br
+
+
+def _eps_gap(R, cp, dt, eps, mf, model, xg=None):
+    """eps*(R) - eps (the kink of the consistent objective sits at its root)."""
+    br = _classify(R, cp, dt, eps, mf, "paper", xg)
+    if not br.sharp:
+        raise VerificationError("no sharp threshold near the kink")
+    return mf["eps_of_x"](br.x, R, cp / R, dt, eps) - eps, br
+
+
+# ---------------------------------------------------------------- float64 stage
+def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, model="consistent"):
+    """Vectorised float64 objective over an array of R (used by the global scan).
+
+    Returns (values, x, sharp) arrays.
+    """
+    _, nf = _compiled(_variant(alpha_variant))
+    R = np.atleast_1d(np.asarray(R, dtype=float))
+    T = c_prime / R
+    a = dt * T / R
+    val = np.empty_like(R)
+    xs = np.full_like(R, np.nan)
+    sharp = np.zeros(R.shape, dtype=bool)
+    with np.errstate(all="ignore"):
+        has = a > math.e
+        u = np.where(has, -ssp.lambertw(-1.0 / np.where(has, a, 3.0), -1).real, np.nan)
+        x = u * eps / dt
+        args = lambda m: (R[m], T[m], dt, eps)  # noqa: E731
+        m = has.copy()
+        for _ in range(40):
+            if not m.any():
+                break
+            f = nf["deps"](x[m], *args(m))
+            fx = nf["ddeps"](x[m], *args(m))
+            step = f / fx
+            x[m] = np.clip(x[m] - step, 1e-300, 1.0)
+            done = ~(np.abs(step) > 1e-14 * x[m])  # converged (or nan: left to the checks below)
+            idx = np.flatnonzero(m)
+            m[idx[done]] = False
+        ok = has & np.isfinite(x) & (x > 0) & (x < 1)
+        ok[ok] &= np.abs(nf["deps"](x[ok], *args(ok))) < 1e-6 * np.maximum(1.0, np.abs(nf["eps_of_x"](x[ok], *args(ok))) / x[ok])
+        ok[ok] &= nf["ddeps"](x[ok], *args(ok)) > 0
+        sharp = ok
+        if ok.any():
+            Rk, Tk, xk = R[ok], T[ok], x[ok]
+            es = nf["eps_of_x"](xk, Rk, Tk, dt, eps)
+            al = np.sqrt(nf["alpha2"](xk, Rk, Tk, dt, eps))
+            be = np.cbrt(nf["beta3"](xk, Rk, Tk, dt, eps)) if shift else 0.0
+            nu = nf["nu"](xk, Rk, Tk, dt, eps)
+            n = Rk / eps
+            z = np.sqrt(n) * (es - be * n ** (-2.0 / 3.0) - eps) / al
+            stuck = nu.copy()
+            if model == "consistent":
+                worse = es < eps  # channel worse than threshold: decoding stops on the upper fixed point
+                if worse.any():
+                    lo_ = xk[worse].copy()
+                    hi_ = np.full_like(lo_, eps)
+                    Rw, Tw = Rk[worse], Tk[worse]
+                    for _ in range(70):
+                        mid = 0.5 * (lo_ + hi_)
+                        pos = nf["de_residual"](mid, Rw, Tw, dt, eps) > 0
+                        lo_ = np.where(pos, mid, lo_)
+                        hi_ = np.where(pos, hi_, mid)
+                    stuck[worse] = eps * nf["unlearned"](0.5 * (lo_ + hi_), Rw, Tw, dt, eps)
+            delta = stuck * 0.5 * ssp.erfc(z / math.sqrt(2)) / eps
+            val[ok] = Rk * (1 - delta)
+            xs[ok] = xk
+        nm = ~ok
+        if nm.any():
+            Rn, Tn = R[nm], T[nm]
+            lo = np.zeros_like(Rn)
+            hi = np.full_like(Rn, eps)
+            for _ in range(70):
+                mid = 0.5 * (lo + hi)
+                g = nf["de_residual"](mid, Rn, Tn, dt, eps)
+                pos = g > 0
+                lo = np.where(pos, mid, lo)
+                hi = np.where(pos, hi, mid)
+            xf = 0.5 * (lo + hi)
+            delta = nf["unlearned"](xf, Rn, Tn, dt, eps)
+            val[nm] = Rn * (1 - delta)
+    val = np.where(np.isfinite(val), val, -np.inf)
+    return val, xs, sharp
+
+
+def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, model="consistent",
+                   zoom_levels=6, zoom_points=16):
+    """Global float64 optimum over R in [dt, cp].
+
+    A log grid over the whole admissible range; every grid local maximum is
+    refined by ``zoom_levels`` vectorised zooms (``zoom_points`` each) and a
+    parabolic vertex; the best refined candidate wins.  Returns
+    ``(R, value, edge, bracket, x)`` with ``edge`` 'lower'/'upper'/None and
+    ``x`` the critical point at R (nan when the ensemble has no jump there).
+    """
+    lo, hi = math.log(dt), math.log(cp)
+    grid = np.exp(np.linspace(lo, hi, grid_points))
+    if warm is not None and lo < math.log(warm) < hi:
+        # densify around the warm start (the global grid is always scanned as well)
+        grid = np.unique(np.concatenate([grid, warm * np.exp(np.linspace(-0.2, 0.2, 9))]))
+    vals, xs, _ = objective_float(grid, cp, dt, eps, variant, shift, model)
+    k = len(grid)
+    cand = [i for i in range(k) if np.isfinite(vals[i])
+            and vals[i] >= (vals[i - 1] if i > 0 else -np.inf)
+            and vals[i] >= (vals[i + 1] if i < k - 1 else -np.inf)]
+    best = None
+    for i in cand:
+        if i == 0 or i == k - 1:
+            r, v, x, br = grid[i], vals[i], xs[i], (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
+        else:
+            a_, b_ = math.log(grid[i - 1]), math.log(grid[i + 1])
+            r, v, x = grid[i], vals[i], xs[i]
+            for _ in range(zoom_levels):
+                z = np.linspace(a_, b_, zoom_points)
+                zv, zx, _ = objective_float(np.exp(z), cp, dt, eps, variant, shift, model)
+                j = int(np.argmax(zv))
+                if zv[j] > v:
+                    r, v, x = math.exp(z[j]), zv[j], zx[j]
+                j = min(max(j, 1), zoom_points - 2)
+                a_, b_ = z[j - 1], z[j + 1]
+                zl = (z[j - 1], z[j], z[j + 1], zv[j - 1], zv[j], zv[j + 1])
+            s0, s1, s2, f0, f1, f2 = zl
+            den = (s1 - s0) * (f1 - f2) - (s1 - s2) * (f1 - f0)
+            if den != 0 and np.isfinite(den):
+                sv = s1 - 0.5 * ((s1 - s0) ** 2 * (f1 - f2) - (s1 - s2) ** 2 * (f1 - f0)) / den
+                if a_ < sv < b_:
+                    pv, px, _ = objective_float(np.array([math.exp(sv)]), cp, dt, eps, variant, shift,
+                                                model)
+                    if pv[0] >= v:
+                        r, v, x = math.exp(sv), pv[0], px[0]
+            br = (math.exp(a_), math.exp(b_))
+        if best is None or v > best[1]:
+            best = (r, v, br, x)
+    r, v, br, x = best
+    edge = None
+    if r <= grid[0] * (1 + 1e-12):
+        edge = "lower"
+    elif r >= grid[-1] * (1 - 1e-12):
+        edge = "upper"
+    return r, v, edge, br, x
+
+
+# ---------------------------------------------------------------- mp stage
+def _bracketed_root(f, lo, hi, tol, x0=None):
+    """Root of f on [lo, hi] with f(lo) > 0 > f(hi): Illinois (bracketed secant) iteration.
+
+    ``f(R, xg) -> (value, branch)``; the branch's critical point warm-starts the next call.
+    """
+    flo, blo = f(lo, x0)
+    fhi, bhi = f(hi, x0)
+    if not (flo > 0 > fhi):
+        raise VerificationError("root not bracketed")
+    xg = blo.x if blo.sharp else None
+    side = 0
+    for _ in range(200):
+        R = hi - fhi * (hi - lo) / (fhi - flo)
+        if not (lo < R < hi):
+            R = (lo + hi) / 2
+        fR, br = f(R, xg)
+        xg = br.x if br.sharp else xg
+        if fR == 0:
+            return R, br
+        if fR > 0:
+            lo, flo = R, fR
+            if side == 1:
+                fhi /= 2
+            side = 1
+        else:
+            hi, fhi = R, fR
+            if side == -1:
+                flo /= 2
+            side = -1
+        if hi - lo <= tol * abs(R):
+            Rs = lo - flo * (hi - lo) / (fhi - flo)
+            return Rs, f(Rs, xg)[1]
+    raise VerificationError("bracketed root iteration did not converge")  # pragma: no cover
+
+
+def _grow_bracket(f, R0, a, b, x0, same_branch=False):
+    """Smallest bracket [R0(1-r), R0(1+r)] (inside [a, b]) on which f changes sign from + to -.
+
+    With ``same_branch`` a sign change across a change of formula (the kink) does not count:
+    None is returned so that the caller can look for the kink instead.
+    """
+    rel = mp.mpf("1e-7")
+    while True:
+        lo_, hi_ = max(a, R0 * (1 - rel)), min(b, R0 * (1 + rel))
+        fl, bl = f(lo_, x0)
+        fh, bh = f(hi_, x0)
+        if same_branch and fl > 0 and (bl.sharp, bl.worse) != (bh.sharp, bh.worse):
+            # the upper end crossed the kink: pull it back (bisection) into the lower end's branch
+            a2, b2 = lo_, hi_
+            for _ in range(mp.mp.dps * 4):
+                m = (a2 + b2) / 2
+                fm, bm = f(m, x0)
+                if (bm.sharp, bm.worse) == (bl.sharp, bl.worse):
+                    if fm < 0:
+                        return lo_, m
+                    a2 = m
+                else:
+                    b2 = m
+                if b2 - a2 <= mp.mpf(10) ** (-mp.mp.dps + 4) * b2:
+                    return None
+            return None
+        if fl > 0 > fh:
+            return lo_, hi_
+        if lo_ == a and hi_ == b:
+            return None
+        rel *= 30
+
+
+def _secant(H, R0, x0, tol, a, b, slope=None, rel0=None):
+    """Plain secant on H from R0 (fast path); None when it leaves [a, b] or changes branch.
+
+    Returns (R, branch, H(R), slope) on success.
+    """
+    rel0 = rel0 if rel0 is not None else mp.mpf("1e-8")
+    h0, br0 = H(R0, x0)
+    if not br0.sharp:
+        return None
+    key = (br0.sharp, br0.worse)
+    xg = br0.x
+    if slope is None:
+        R1 = R0 * (1 + rel0)
+        h1, br1 = H(R1, xg)
+        if (br1.sharp, br1.worse) != key or h1 == h0:
+            return None
+        slope = (h1 - h0) / (R1 - R0)
+    else:
+        R1, h1 = R0, h0
+    Rp, hp = R1, h1
+    for _ in range(40):
+        if slope >= 0:  # a maximum needs H decreasing
+            return None
+        Rn = Rp - hp / slope
+        if not (a < Rn < b):
+            return None
+        hn, brn = H(Rn, xg)
+        if (brn.sharp, brn.worse) != key:
+            return None
+        xg = brn.x
+        step = abs(Rn - Rp)
+        if hn != hp and Rn != Rp:
+            slope = (hn - hp) / (Rn - Rp)
+        Rp, hp = Rn, hn
+        if step <= tol * abs(Rn):
+            return Rn, brn, hn, slope
+    return None
+
+
+def _mp_refine(R0, bracket, cp, dt, eps, variant, shift, model, x0=None, slope=None, rel0=None,
+               tol=None):
+    """Optimum at the current precision from a start R0.
+
+    Returns (kind, R, branch, H(R) or None, slope or None), kind 'stationary' | 'kink'.
+    """
+    mf, _ = _compiled(variant)
+    cp, dt, eps = mp.mpf(cp), mp.mpf(dt), mp.mpf(eps)
+    tol = mp.mpf(10) ** (-mp.mp.dps + 6) if tol is None else tol
+    a, b, R0 = mp.mpf(bracket[0]), mp.mpf(bracket[1]), mp.mpf(R0)
+
+    def H(R, xg):
+        return _H(R, cp, dt, eps, mf, shift, model, xg)
+
+    def G(R, xg):  # decreasing in R: eps* falls as kappa = C'/R^2 falls
+        return _eps_gap(R, cp, dt, eps, mf, model, xg)
+
+    if model == "consistent" and x0 is not None:
+        g0, _ = G(R0, x0)
+        if abs(g0) < mp.mpf("1e-7") * eps:  # the float optimum sits on the kink eps*(R) = eps
+            kb = _grow_bracket(G, R0, a, b, x0)
+            if kb is not None:
+                R, brr = _bracketed_root(G, kb[0], kb[1], tol, x0)
+                return "kink", R, brr, None, None
+    fast = _secant(H, R0, x0, tol, a, b, slope, rel0)
+    if fast is not None:
+        return ("stationary",) + fast
+    br = _grow_bracket(H, R0, a, b, x0, same_branch=True)
+    if br is not None:
+        R, brr = _bracketed_root(H, br[0], br[1], tol, x0)
+        return "stationary", R, brr, None, None
+    if model == "consistent":
+        kb = _grow_bracket(G, R0, a, b, x0)
+        if kb is not None:
+            R, brr = _bracketed_root(G, kb[0], kb[1], tol, x0)
+            return "kink", R, brr, None, None
+    raise VerificationError("optimum could not be bracketed inside the float64 bracket")
+
+
+def _local_exponent(R, br, cp, dt, eps, variant, shift, model, h0=None, slope=None):
+    """d log R*/d log C' = -(C' dH/dC')/(R dH/dR) (implicit function theorem on H = dR_learned/dR).
+
+    One-sided differences from the solved point (H(R*) = ``h0`` ~ 0) with step
+    10^(-dps/2): about dps/2 correct digits from two H evaluations.
+    """
+    mf, _ = _compiled(variant)
+    cp, dt, eps = mp.mpf(cp), mp.mpf(dt), mp.mpf(eps)
+    h = mp.mpf(10) ** (-(mp.mp.dps // 2))
+    xg = br.x if br.sharp else None
+
+    def H(Rv, cv):
+        return _H(Rv, cv, dt, eps, mf, shift, model, xg)[0]
+
+    if h0 is None:
+        h0 = H(R, cp)
+    dHdR = (H(R * (1 + h), cp) - h0) / h      # = R dH/dR
+    dHdC = (H(R, cp * (1 + h)) - h0) / h      # = C' dH/dC'
+    return -dHdC / dHdR
+
+
+def _kink_exponent(R, br, cp, dt, eps, variant, model):
+    """Local exponent when the optimum is the kink eps*(R; C') = eps: -(C' dG/dC')/(R dG/dR)."""
+    mf, _ = _compiled(variant)
+    cp, dt, eps = mp.mpf(cp), mp.mpf(dt), mp.mpf(eps)
+    h = mp.mpf(10) ** (-(mp.mp.dps // 3))
+
+    def G(Rv, cv):
+        return _eps_gap(Rv, cv, dt, eps, mf, model, br.x)[0]
+
+    dR = (G(R * (1 + h), cp) - G(R * (1 - h), cp)) / (2 * h)
+    dC = (G(R, cp * (1 + h)) - G(R, cp * (1 - h))) / (2 * h)
+    return -dC / dR
+
+
+@dataclass
+class OptimumResult:
+    """Finite-C' optimum (CLI keys via :meth:`to_json`)."""
+
+    c_prime: float
+    dt: float
+    eps: float
+    R: mp.mpf
+    T: mp.mpf
+    kappa: mp.mpf
+    learned_fraction: mp.mpf
+    threshold: mp.mpf | None
+    alpha: mp.mpf | None
+    beta: mp.mpf | None
+    nu: mp.mpf | None
+    local_exponent: mp.mpf | None
+    dps: int
+    digits: int
+    exponent_digits: int | None
+    edge: str | None
+    both_sides_checked: bool
+    alpha_variant: str
+    shift: bool
+    seconds: float
+    float_R: float
+    kind: str = "stationary"
+
+    def to_json(self, varsigma=2e5, tau=8e5) -> dict:
+        with mp.workdps(self.dps + 20):
+            d = self.dps
+            N = mp.mpf(varsigma) * self.R
+            D = mp.mpf(tau) * self.T
+            out = {
+                "C_prime": fmt(self.c_prime, 17) if self.c_prime else None,
+                "R": fmt(self.R, d),
+                "T": fmt(self.T, d),
+                "kappa": fmt(self.kappa, d),
+                "learned_fraction": fmt(self.learned_fraction, d),
+                "threshold": None if self.threshold is None else fmt(self.threshold, d),
+                "alpha": None if self.alpha is None else fmt(self.alpha, d),
+                "beta_over_omega": None if self.beta is None or self.beta == 0 else fmt(self.beta, d),
+                "nu": None if self.nu is None else fmt(self.nu, d),
+                "R_over_sqrt_C": fmt(self.R / mp.sqrt(self.c_prime), d),
+                "T_over_sqrt_C": fmt(self.T / mp.sqrt(self.c_prime), d),
+                "N": fmt(N, d),
+                "D": fmt(D, d),
+                "C": fmt(6 * N * D, d),
+                "local_exponent": None if self.local_exponent is None
+                else fmt(self.local_exponent, max(1, min(d, self.exponent_digits or 1))),
+                "local_exponent_digits": self.exponent_digits,
+                "dps": d,
+                "digits": self.digits,
+                "on_boundary": self.edge,
+                "optimum_kind": self.kind if self.edge is None else "boundary",
+                "interior": self.edge is None,
+                "both_sides_checked": self.both_sides_checked,
+                "alpha_variant": self.alpha_variant,
+                "shift": self.shift,
+                "seconds": round(self.seconds, 4),
+            }
+            return out
+
+
+def _solve_at(cp, dt, eps, variant, shift, w, R0, bracket, x0=None, exponent=True, model="consistent",
+              slope=None, rel0=None, tol=None):
+    with mp.workdps(w):
+        kind, R, br, h0, sl = _mp_refine(R0, bracket, cp, dt, eps, variant, shift, model, x0, slope, rel0,
+                                         tol)
+        mf, _ = _compiled(variant)
+        d = _value(R, mp.mpf(cp), mp.mpf(dt), mp.mpf(eps), mf, shift, br, details=True)
+        ex = None
+        if exponent:
+            ex = (_local_exponent(R, br, cp, dt, eps, variant, shift, model, h0, sl) if kind == "stationary"
+                  else _kink_exponent(R, br, cp, dt, eps, variant, model))
+        return kind, R, br, d, ex, sl
+
+
+def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "correct",
+                   shift: bool = True, warm: float | None = None, grid_points: int = 120,
+                   exponent: bool = True, model: str = "consistent") -> OptimumResult:
+    """Global compute-optimal R*, T* at finite C' with ``dps`` verified digits.
+
+    Parameters
+    ----------
+    dt, eps : number
+        Mean text degree d_t > 0 and the embedding's auxiliary eps in (0, 1).
+    c_prime : number
+        Compute in graph units C' = R T (4 d_t <= C' <= 1e60).
+    dps : int
+        Significant digits of R* to verify (1..MAX_OPT_DPS).
+    alpha_variant : {'correct', 'reference'}
+    shift : bool
+        Include the beta n^{-2/3} shift of the law.
+    warm : float, optional
+        A previous R* scaled to this C' (sweeps); the global grid is scanned anyway.
+    exponent : bool
+        Also compute the local exponent d log R*/d log C'.
+
+    Returns
+    -------
+    OptimumResult
+
+    Raises
+    ------
+    ValueError
+        Bad d_t, eps, C' or dps (message names the argument).
+    VerificationError
+        When the two precisions do not agree to ``dps`` digits.
+    """
+    t0 = time.perf_counter()
+    dps = check_dps(dps)
+    if dps > MAX_OPT_DPS:
+        raise ValueError(f"dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}")
+    dtf, epsf, cp = check_problem(dt, eps, c_prime)
+    variant = _variant(alpha_variant)
+    if model not in ("consistent", "paper"):
+        raise ValueError(f"model must be 'consistent' or 'paper', got {model!r}")
+    Rf, vf, edge, bracket, xf = _float_optimum(cp, dtf, epsf, variant, shift, grid_points, warm, model)
+    w1, w2 = dps + 12, 2 * dps + 12
+    if edge is not None:
+        R = mp.mpf(dtf) if edge == "lower" else mp.mpf(cp)
+        with mp.workdps(w2):
+            d = objective(R, cp, dtf, epsf, alpha_variant=variant, shift=shift, details=True,
+                          model=model)
+        return _result(cp, dtf, epsf, R, d, None, dps, w2, None, edge, False, variant, shift, t0, Rf)
+    x0 = None if not np.isfinite(xf) else xf
+    k1, R1, b1, d1, e1, s1 = _solve_at(cp, dtf, epsf, variant, shift, w1, Rf, bracket, x0,
+                                       exponent=exponent, model=model,
+                                       tol=mp.mpf(10) ** (-(dps + 4)))
+    x1 = b1.x if b1.sharp else None
+    k2, R2, b2, d2, e2, _ = _solve_at(cp, dtf, epsf, variant, shift, w2, R1, bracket, x0=x1,
+                                      exponent=exponent, model=model, slope=s1)
+    if k1 != k2:
+        raise VerificationError("the two precisions found different kinds of optimum")
+    with mp.workdps(w2):
+        digits = min(agree_digits(R1, R2), w2)
+        if digits < dps:
+            raise VerificationError(f"optimum R*: only {digits} digits verified (asked for {dps})")
+        edig = min(agree_digits(e1, e2), w2) if exponent else None
+        # objective on both sides (global max is the float stage's job; this checks the refinement)
+        both = True
+        v0 = d2["value"]
+        for hrel in (mp.mpf(10) ** (-(dps // 2)),):
+            for sgn in (-1, 1):
+                vs = objective(R2 * (1 + sgn * hrel), cp, dtf, epsf, alpha_variant=variant,
+                               shift=shift, x_guess=x1, model=model)
+                both = both and vs < v0
+        if not both:
+            raise VerificationError("objective is not smaller on both sides of the refined optimum")
+    res = _result(cp, dtf, epsf, R2, d2, e2, dps, digits, edig, None, True, variant, shift, t0, Rf)
+    res.kind = k2
+    return res
+
+
+def _result(cp, dt, eps, R, d, ex, dps, digits, edig, edge, both, variant, shift, t0, Rf):
+    with mp.workdps(2 * dps + 12):
+        T = mp.mpf(cp) / R
+        return OptimumResult(cp, dt, eps, R, T, T / R, d["value"] / R, d["threshold"], d["alpha"],
+                             d["beta"], d["nu"], ex, dps, digits, edig, edge, both, variant, shift,
+                             time.perf_counter() - t0, Rf)
+
+
+def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=True,
+          progress=None, exponent=True, model="consistent") -> list[OptimumResult]:
+    """Optima along a list of C' values with warm starts (R*/sqrt(C') carried over)."""
+    out = []
+    ratio = None
+    for i, cp in enumerate(c_primes):
+        warm = None if ratio is None else ratio * math.sqrt(float(cp))
+        r = finite_optimum(dt, eps, cp, dps, alpha_variant=alpha_variant, shift=shift, warm=warm,
+                           exponent=exponent, model=model)
+        ratio = float(r.R) / math.sqrt(float(cp))
+        out.append(r)
+        if progress is not None:
+            progress(i + 1)
+    return out
+
+
+def compute_optimal_path(dt, eps, c_prime_grid, *, alpha_variant="correct", shift=True,
+                         model="consistent"):
+    """Float64 compute-optimal path: arrays (R*, T*) over ``c_prime_grid`` (global float optimiser).
+
+    This is the float64 stage of :func:`finite_optimum` (about 1e-10 relative
+    accuracy), fast enough for dense emergence curves.
+
+    Examples
+    --------
+    >>> R, T = compute_optimal_path(6, 0.5, [1e6, 1e8])
+    >>> [round(r / 1e3, 1) for r in R]
+    [0.5, 4.8]
+    """
+    dtf, epsf = check_problem(dt, eps)
+    variant = _variant(alpha_variant)
+    Rs, Ts = [], []
+    for cp in np.asarray(c_prime_grid, dtype=float):
+        _, _, c = check_problem(dt, eps, cp)
+        r = _float_optimum(c, dtf, epsf, variant, shift, model=model)[0]
+        Rs.append(r)
+        Ts.append(c / r)
+    return np.asarray(Rs), np.asarray(Ts)
+
+
+def correction_prediction(dt, eps, c_prime, dps: int = 30) -> dict:
+    """The derived leading finite-C' correction (derivations.optimum.finite_c_correction), evaluated.
+
+    Uses the Poisson-limit alpha, beta/Omega, nu* at kappa* (ensemble
+    Poisson(d_t kappa*)/Poisson(d_t/eps)) and g = eps*/(kappa* u*).
+
+    Returns ``{"R_ratio", "local_exponent", "dkappa", "z"}`` (mpf).
+    """
+    from derivations.degree import Poisson
+    from derivations.ensemble import Ensemble
+
+    from .scaling import compiled_formulas
+
+    dtf, epsf, cp = check_problem(dt, eps, c_prime)
+    fc = finite_c_correction_cached()
+    s = fc["symbols"]
+    with mp.workdps(dps + 10):
+        ks = kappa_star_value(exact(dt, "dt"), dps + 10)
+        d = mp.mpf(sp.N(exact(dt, "dt"), dps + 20))
+        e0 = mp.mpf(sp.N(exact(eps, "eps"), dps + 20))
+        v = -1 / mp.lambertw(-1 / d, 0).real
+        x = e0 * v / d
+        ks_rat = sp.Rational(str(mp.nstr(ks, dps + 8)))
+        ens = Ensemble(Poisson(exact(dt, "dt") * ks_rat), Poisson(exact(dt, "dt") / exact(eps, "eps")))
+        f = compiled_formulas(ens)
+        al = mp.sqrt(f["alpha2"](x))
+        be = _cbrt(f["beta3"](x))
+        nu = f["nu"](x)
+        g = e0 / (ks * v)
+        sub = {s["alpha"]: al, s["beta"]: be, s["g"]: g, s["c"]: nu / e0, s["kappa_star"]: ks}
+        num = {k: sp.lambdify((dop.CP, dop.EPS0, *sub.keys()), fc[k], "mpmath")
+               for k in ("R_ratio", "local_exponent")}
+        n_val = mp.sqrt(mp.mpf(cp) / ks) / e0
+        dk = sp.lambdify((s["n"], *sub.keys()), fc["dkappa"], "mpmath")(n_val, *sub.values())
+        z = sp.lambdify((s["n"], *sub.keys()), fc["z"], "mpmath")(n_val, *sub.values())
+        rr = sp.lambdify((s["n"], *sub.keys()), fc["R_ratio"], "mpmath")(n_val, *sub.values())
+        le = num["local_exponent"](mp.mpf(cp), e0, *sub.values())
+        return {"R_ratio": rr, "local_exponent": le, "dkappa": dk, "z": z, "kappa_star": ks,
+                "alpha": al, "beta_over_omega": be, "nu": nu, "g": g}
+
+
+@functools.lru_cache(maxsize=1)
+def finite_c_correction_cached():
+    return dop.finite_c_correction()
