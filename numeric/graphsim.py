@@ -68,6 +68,7 @@ __all__ = [
     "giant_trial",
     "simulate_giant",
     "critical_allowance",
+    "subcritical_allowance",
     "add_giant_arguments",
     "run_giant",
     "MAX_NODES",
@@ -352,6 +353,25 @@ def critical_allowance(n: int, A: float = 4.0) -> float:
     0.04
     """
     return A * n ** (-1.0 / 3.0)
+
+
+def subcritical_allowance(n: int, branching: float, A: float = 3.0) -> float:
+    """Allowance ``A log(n) / (n alpha)``, ``alpha = b - 1 - log b``, for ``S = 0`` comparisons.
+
+    Below the transition the largest component has ``O(log n)`` vertices; for
+    G(n, b/n) it is ``(log n - 5/2 log log n) / alpha`` (Bollobas), with the
+    large-deviation rate ``alpha`` of the Poisson(b) branching process.  The
+    factor ``A = 3`` covers other offspring laws with branching factor ``b``.
+
+    Examples
+    --------
+    >>> round(subcritical_allowance(10**5, 0.5), 5)
+    0.00179
+    """
+    if not 0 < branching < 1:
+        raise ValueError(f"branching factor must be in (0, 1), got {branching}")
+    alpha = branching - 1 - math.log(branching)
+    return A * math.log(n) / (n * alpha)
 
 
 def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence: float = 0.95) -> dict:
