@@ -1,0 +1,109 @@
+"""The threshold command: in-process and as a real subprocess, JSON contract, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from numeric.cli import main
+
+KEYS = {"threshold", "x", "y", "sharp", "limited_by", "dps", "digits", "enclosure", "closed_form_latex"}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_threshold_json_contract(capsys):
+    code, out, err = run(capsys, "threshold", "regular:3/regular:6", "--dps", "25", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert KEYS <= data.keys()
+    assert data["threshold"] == "0.4294398144194918371556095"
+    assert data["digits"] >= 25 and data["dps"] == 25
+    assert data["sharp"] is True and data["limited_by"] == "tangency"
+    lo, hi = data["enclosure"]
+    assert Decimal(lo) < Decimal("0.429439814419491837155609528331") < Decimal(hi)
+    assert "x^{*}" in data["closed_form_latex"]
+    assert list(data) == sorted(data)  # sorted keys
+
+
+def test_threshold_no_sharp(capsys):
+    code, out, _ = run(capsys, "threshold", "poisson:2/poisson:12", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["threshold"] is None and data["sharp"] is False
+    assert data["limited_by"] == "none" and data["enclosure"] is None
+
+
+def test_threshold_map(capsys):
+    code, out, _ = run(capsys, "threshold", "regular:3/regular:6", "--kind", "map", "--dps", "22", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["threshold"] == "0.4881508841915662005814"
+
+
+def test_threshold_concept_text(capsys):
+    code, out, _ = run(capsys, "threshold", "concept-text:dt=6,kappa=5,eps=0.5,R=1000", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["sharp"] and data["x"] is not None
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["threshold", "regular:3/regular:x"], "check side"),
+    (["threshold", "regular:3/regular:6", "--dps", "0"], "--dps"),
+    (["threshold", "regular:3/regular:6", "--dps", "abc"], "--dps"),
+    (["threshold", "regular:3/regular:6", "--dps", "100000"], "--dps"),
+    (["threshold", "regular:3/regular:6", "--kind", "ml"], "--kind"),
+    (["threshold", "poisson:27/poisson:12", "--kind", "map"], "MAP"),
+    (["threshold", "concept-text:dt=6,kappa=5,eps=1.2"], "eps"),
+    (["threshold"], "ensemble"),
+    (["verify", "--claims", "Z9"], "--claims"),
+])
+def test_bad_input_one_line_exit_2(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in err
+
+
+def test_subprocess_and_module_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "numeric", "threshold", "regular:2/regular:6", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["threshold"].startswith("0.2000")
+    bad = subprocess.run([sys.executable, "-m", "numeric", "threshold", "nonsense"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_verify_json_keys(capsys):
+    code, out, _ = run(capsys, "verify", "--claims", "A12", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) >= {"claims", "summary"}
+    claim = data["claims"][0]
+    assert set(claim) >= {"id", "title", "verdict", "evidence", "seconds"}
+    assert claim["id"] == "A12" and claim["verdict"] == "confirmed"
+    assert data["summary"]["confirmed"] == 1
+
+
+def test_verify_markdown_output_file(tmp_path, capsys):
+    target = tmp_path / "report.md"
+    code, out, _ = run(capsys, "verify", "--claims", "A12", "--format", "markdown", "--output", str(target))
+    assert code == 0
+    text = target.read_text()
+    assert text.startswith("# infoscaling") and "| A12 |" in text and "## A12: confirmed" in text
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_failed_output_leaves_no_file(tmp_path, capsys):
+    target = tmp_path / "missing-dir" / "report.json"
+    code, _, err = run(capsys, "verify", "--claims", "A12", "--json", "--output", str(target))
+    assert code == 2 and "output folder" in err
+    assert not target.exists()
