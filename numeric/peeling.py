@@ -31,9 +31,9 @@ or *random* (``poisson:m``, ``binomial:N,p``).
   of ``n * L_k`` (node fractions, ``FiniteSupport.node_fractions()``), which
   fixes the edge count ``E``.  The check side gets ``m = round(E / R'(1))``
   nodes, degrees by largest-remainder rounding of ``m * R_k``; the leftover
-  ``D = E - sum(degrees)`` sockets (``|D|`` is at most about the sum of the
-  check degrees in the support, and 0 whenever ``E`` is a multiple of the
-  regular check degree) are absorbed one socket per check, round robin from
+  ``D = E - sum(degrees)`` sockets (``|D| <= R'(1)/2 + `` the sum of the
+  check degrees in the support, independent of n; 0 whenever ``E`` is a
+  multiple of a regular check degree) are absorbed one socket per check, round robin from
   the highest-degree checks (adding when ``D > 0``, removing when ``D < 0``,
   never below degree 1).  Sockets are matched by a uniformly random
   permutation (Fisher-Yates).  Multi-edges are allowed: this is the standard

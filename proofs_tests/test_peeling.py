@@ -145,6 +145,30 @@ def test_fast_equals_reference_on_arbitrary_multigraphs(n_var, n_chk, data):
     _same(Graph.from_edges(n_var, n_chk, var, chk), erased)
 
 
+def sequential_peel(graph: Graph, erased, order_seed: int) -> set[int]:
+    """The literal peeling process: one degree-one check at a time, picked at random."""
+    checks = graph.check_lists()
+    still = {v for v in range(graph.n_var) if erased[v]}
+    rng = np.random.default_rng(order_seed)
+    while True:
+        ones = [c for c, nbrs in enumerate(checks) if sum(v in still for v in nbrs) == 1]
+        if not ones:
+            return still
+        c = ones[rng.integers(len(ones))]
+        still -= {v for v in checks[c] if v in still}
+
+
+@given(spec=st.sampled_from(SMALL_SPECS), n=st.integers(10, 40), eps=st.floats(0.2, 0.8),
+       seed=st.integers(0, 2**32 - 1))
+def test_final_erased_set_does_not_depend_on_the_order(spec, n, eps, seed):
+    plan = plan_peeling(ensemble(spec), n, eps)
+    rng = np.random.default_rng(seed)
+    graph = sample_graph(plan, rng)
+    erased = sample_erasures(plan, rng)
+    fast = set(np.flatnonzero(peel(graph, erased).erased).tolist())
+    assert sequential_peel(graph, erased, seed) == fast
+
+
 def test_double_edge_does_not_fire_and_rounds_are_parallel():
     # check 0 joins variable 0 twice: it never has exactly one erased edge
     g = Graph.from_edges(2, 2, [0, 0, 0, 1], [0, 0, 1, 1])
@@ -238,6 +262,12 @@ def test_iid_graph_edge_count_is_binomial():
 def test_binomial_pair_at_n_equal_M_is_the_stated_ensemble():
     plan = plan_peeling(ensemble("binomial:40,1/10/binomial:20,1/10"), 20, 0.3)
     assert plan.kind == "iid" and plan.n_chk == 40 and plan.p == pytest.approx(0.1, rel=1e-15)
+
+
+def test_cli_md_binomial_example_is_exact_at_n_equal_M():
+    plan = plan_peeling(ensemble("binomial:2599,0.0156/binomial:770,0.0156"), 770, 0.3)
+    assert (plan.kind, plan.n_var, plan.n_chk) == ("iid", 770, 2599)
+    assert plan.p == pytest.approx(0.0156, rel=1e-14)
 
 
 def test_concept_text_plan():
@@ -390,3 +420,20 @@ def test_rounds_grow_towards_the_threshold():
     far = peeling_trials("regular:3/regular:6", 20_000, 0.30, trials=6, seed=606, workers=1)
     assert far.rounds.max() < near.rounds.min()
     assert math.isfinite(float(near.rounds.mean()))
+
+
+@pytest.mark.deep
+@pytest.mark.parametrize("eps", [0.44, 0.47, 0.5])
+def test_deep_36_residual_matches_de_at_large_n(eps):
+    n = 1_000_000
+    r = simulate_peeling("regular:3/regular:6", n, eps, trials=20, seed=707, confidence=CONF)
+    est = r["residual_erased_fraction"]
+    theory = de_residual("regular:3/regular:6", eps)
+    allow = FINITE_N_BIAS / n
+    assert est["ci"][0] - allow <= theory <= est["ci"][1] + allow, (est, theory)
+
+
+@pytest.mark.deep
+def test_deep_block_failure_below_threshold_vanishes():
+    r = peeling_trials("regular:3/regular:6", 200_000, 0.41, trials=200, seed=808)
+    assert proportion(int(r.failed.sum()), r.trials, CONF).ci[0] <= FLOOR_ALLOWANCE
