@@ -36,7 +36,9 @@ or *random* (``poisson:m``, ``binomial:N,p``).
   multiple of a regular check degree) are absorbed one socket per check, round robin from
   the highest-degree checks (adding when ``D > 0``, removing when ``D < 0``,
   never below degree 1).  Sockets are matched by a uniformly random
-  permutation (Fisher-Yates).  Multi-edges are allowed: this is the standard
+  permutation (Fisher-Yates in compiled code; each index in [0, k) comes from
+  one 64-bit draw by Lemire's multiply-shift, whose bias, below k / 2**64, is
+  far beyond anything measurable).  Multi-edges are allowed: this is the standard
   LDPC ensemble.
 * structured / random: each of the ``E`` sockets of the structured side is
   joined to a node of the random side chosen uniformly among
