@@ -491,7 +491,7 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
                     lo_ = xk[worse].copy()
                     hi_ = np.full_like(lo_, eps)
                     Rw, Tw = Rk[worse], Tk[worse]
-                    for _ in range(70):
+                    for _ in range(56):
                         mid = 0.5 * (lo_ + hi_)
                         pos = nf["de_residual"](mid, Rw, Tw, dt, eps) > 0
                         lo_ = np.where(pos, mid, lo_)
@@ -505,7 +505,7 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
             Rn, Tn = R[nm], T[nm]
             lo = np.zeros_like(Rn)
             hi = np.full_like(Rn, eps)
-            for _ in range(70):
+            for _ in range(56):
                 mid = 0.5 * (lo + hi)
                 g = nf["de_residual"](mid, Rn, Tn, dt, eps)
                 pos = g > 0
@@ -538,6 +538,13 @@ def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, mode
     cand = [i for i in range(k) if np.isfinite(vals[i])
             and vals[i] >= (vals[i - 1] if i > 0 else -np.inf)
             and vals[i] >= (vals[i + 1] if i < k - 1 else -np.inf)]
+    # R_learned <= R, and R_learned <= T (a text teaches at most one concept: it teaches when
+    # exactly one of its concepts is unlearned, after which it has none), so a grid cell
+    # (R_{i-1}, R_{i+1}) with min(R_{i+1}, C'/R_{i-1}) below the best grid value cannot hold the
+    # maximum (2% slack for the model's approximations).
+    top = max(vals[i] for i in cand)
+    cand = [i for i in cand
+            if min(grid[min(i + 1, k - 1)], 1.02 * cp / grid[max(i - 1, 0)]) >= top]
     best = None
     for i in cand:
         if i == 0 or i == k - 1:
@@ -678,8 +685,11 @@ def _secant(H, R0, x0, tol, a, b, slope=None, rel0=None):
         if hn != hp and Rn != Rp:
             slope = (hn - hp) / (Rn - Rp)
         Rp, hp = Rn, hn
-        if step <= tol * abs(Rn):
-            return Rn, brn, hn, slope
+        if step <= tol ** mp.mpf("0.6") * abs(Rn):
+            # superlinear convergence: the next secant iterate is within ~step^1.6 <= tol;
+            # return it without a further evaluation (H there is 0 up to O(step^2)).
+            # The caller verifies by agreement with an independent higher-precision solve.
+            return Rn - hn / slope, brn, mp.mpf(0), slope
     return None
 
 
@@ -888,7 +898,8 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
                                        tol=mp.mpf(10) ** (-(dps + 4)))
     x1 = b1.x if b1.sharp else None
     k2, R2, b2, d2, e2, _ = _solve_at(cp, dtf, epsf, variant, shift, w2, R1, bracket, x0=x1,
-                                      exponent=exponent, model=model, slope=s1)
+                                      exponent=exponent, model=model, slope=s1,
+                                      tol=mp.mpf(10) ** (-(dps + 10)))
     if k1 != k2:
         raise VerificationError("the two precisions found different kinds of optimum")
     with mp.workdps(w2):
