@@ -32,7 +32,7 @@ import sympy as sp
 
 from .degree import Poisson, Regular
 from .ensemble import Ensemble
-from .notation import EPS, U, X, Z
+from .notation import EPS, X, Z
 
 __all__ = [
     "tangency_system",

@@ -9,7 +9,6 @@ VERIFY_ALPHA when the theory holds (Bonferroni).
 from __future__ import annotations
 
 import mpmath as mp
-import numpy as np
 import sympy as sp
 
 from derivations import thresholds as dth
@@ -225,8 +224,10 @@ def claim_a12(profile: str):
             b = bp_threshold(ens, dps=dps)
             ce = compile_ensemble(ens)
             with mp.workdps(dps + 10):
-                h = lambda x: ce.L(ce.y(x))  # noqa: E731
-                area = mp.quad(lambda x: h(x) * ce.deps_dx(x), [m.x, b.x if b.x > m.x else m.x, 1])
+                def exit_times_deps(x, ce=ce):
+                    return ce.L(ce.y(x)) * ce.deps_dx(x)
+
+                area = mp.quad(exit_times_deps, [m.x, 1])
                 rate = mp.mpf(1) - mp.mpf(l) / r
                 area_digits = agree_digits(area, rate)
                 order = b.value < m.value < mp.mpf(l) / r  # BP < MAP < Shannon limit 1 - rate

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import CommandResult, add_json_flag, dumps
 from ..claims import CLAIM_TABLE, PROFILES, all_claims, run_claim
+from ..cli import CommandResult, add_json_flag, dumps
 from ..io import atomic_write
 from ..report import summary, to_json, to_markdown, to_text
 
