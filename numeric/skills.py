@@ -275,14 +275,21 @@ def er_giant(c) -> np.ndarray:
         cs = c[sup]
         with np.errstate(all="ignore"):
             w = sps.lambertw(-cs * np.exp(-cs), 0).real
-            x = 1 + w / cs
-            x = np.where(np.isfinite(x) & (x > 0), x, 2 * (cs - 1))
-            for _ in range(6):
-                e = np.exp(-cs * x)
-                f = x - 1 + e
-                d = 1 - cs * e
-                step = np.where(np.abs(d) > 1e-300, f / d, 0.0)
-                x = np.clip(x - step, 1e-300, 1.0)
+            est = 1 + w / cs
+            # start to the right of the root (g(x) = x + expm1(-c x) is convex, increasing
+            # there), so Newton decreases monotonically onto the nontrivial root, never to 0
+            x = np.where(np.isfinite(est) & (est > 0), np.minimum(1.0, est * 1.01 + 1e-300), 1.0)
+            bad = x + np.expm1(-cs * x) <= 0
+            x[bad] = 1.0
+            for _ in range(80):
+                f = x + np.expm1(-cs * x)
+                d = 1 - cs * np.exp(-cs * x)
+                step = np.where(d > 0, f / d, 0.0)
+                new = x - step
+                if np.all(np.abs(step) <= 1e-16 * x):
+                    x = new
+                    break
+                x = new
         g[sup] = x
     return g
 

@@ -375,10 +375,10 @@ def b4(profile: str) -> list[Evidence]:
                 if not (lo <= ref <= hi) or (eta > M * p and ref < ex):
                     viol.append({"M": M, "p": p, "eta": eta, "exact": mp.nstr(ex, 8), "reference": mp.nstr(ref, 8)})
             M, p = 10**6, mp.mpf(100) / 10**6
-            jump = float(reference_bound(M, p, 101) - reference_bound(M, p, 100))
+            jump = float(reference_bound(M, p, 101) - reference_bound(M, p, 99))
         ok = len(viol) > 0
         return ok, {"violations": len(viol), "samples": len(params), "examples": viol[:3],
-                    "jump_across_mean_eta_100_to_101": jump}
+                    "jump_across_mean_eta_99_to_101": jump}
 
     ev.append(timed("numeric", "the reference's expression (KL in log base 2, exponentiated base e) falls "
                     "outside the bounds / below the exact tail for sampled parameters, and jumps at the mean",
@@ -508,10 +508,12 @@ def b5(profile: str) -> list[Evidence]:
                          "seed": 601 + i})
         # compare where the ER limit applies (k >= 2: away from the S^(-1/3) critical window)
         checked = [rw for rw in rows if rw["k"] >= 2]
-        ok = all(rw["ci"][0] <= rw["gamma_theory"] <= rw["ci"][1] for rw in checked)
+        # allowance 1/S: the largest-component fraction of S vertices moves in steps of 1/S
+        ok = all(rw["ci"][0] - 1 / 100 <= rw["gamma_theory"] <= rw["ci"][1] + 1 / 100 for rw in checked)
         ok &= rows[0]["gamma"] < 0.1 and rows[-1]["gamma"] > 0.9
         return ok, {"R": 2000, "S": 100, "eta": 3, "trials": trials, "confidence": conf, "points": rows,
-                    "note": "jump from gamma < 0.1 to > 0.9 within a factor 8 in T; CI checks where k >= 2"}
+                    "note": "jump from gamma < 0.1 to > 0.9 within a factor 8 in T; CI checks where k >= 2, "
+                            "with a 1/S granularity allowance"}
 
     ev.append(timed("simulated", "sampled skill graphs at reduced size (R = 2000, S = 100, eta = 3): the "
                     "giant jumps from ~0 to ~1 and matches the ER prediction where k >= 2", simulated))
