@@ -89,7 +89,7 @@ def exact(value, name: str, *, allow_symbol: bool = True) -> sp.Expr:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
-        return sp.Rational(repr(value))
+        return sp.Rational(repr(float(value)))  # float(): numpy 2 reprs np.float64 as "np.float64(..)"
     if isinstance(value, str):
         text = value.strip()
         try:
