@@ -173,10 +173,15 @@ def check_problem(dt, eps, c_prime=None):
         raise ValueError(f"dt must be <= 1e6, got {dt}")
     if c_prime is None:
         return dtf, epsf
-    try:
-        cp = float(exact(c_prime, "compute"))
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
+    if isinstance(c_prime, (np.floating, np.integer)):
+        c_prime = float(c_prime)
+    if isinstance(c_prime, float):
+        cp = c_prime
+    else:
+        try:
+            cp = float(exact(c_prime, "compute"))
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
     if not math.isfinite(cp) or cp <= 0:
         raise ValueError(f"compute C' must be a positive number, got {c_prime}")
     if cp < 4 * dtf:
@@ -417,9 +422,9 @@ def objective(R, c_prime, dt, eps, *, alpha_variant="correct", shift=True, x_gue
     --------
     >>> import mpmath as mp
     >>> with mp.workdps(20):
-    ...     d = objective(500, 1e6, 6, 0.5, details=True)
+    ...     d = objective(400, 1e6, 6, 0.5, details=True)
     >>> d["sharp"], round(float(d["value"]), 3)
-    (True, 487.838)
+    (True, 359.294)
     """
     mf, _ = _compiled(_variant(alpha_variant))
     R, cp, dt, eps = mp.mpf(R), mp.mpf(c_prime), mp.mpf(dt), mp.mpf(eps)
@@ -956,8 +961,8 @@ def compute_optimal_path(dt, eps, c_prime_grid, *, alpha_variant="correct", shif
     Examples
     --------
     >>> R, T = compute_optimal_path(6, 0.5, [1e6, 1e8])
-    >>> [round(r / 1e3, 1) for r in R]
-    [0.5, 4.8]
+    >>> [round(float(r) / 1e3, 1) for r in R]
+    [0.4, 4.4]
     """
     dtf, epsf = check_problem(dt, eps)
     variant = _variant(alpha_variant)
