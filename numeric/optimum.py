@@ -39,7 +39,7 @@ Examples
 --------
 >>> a = asymptotic_optimum(6, 0.5, dps=20)
 >>> a["kappa_star"], a["R_over_sqrt_C"]
-('4.5329896198607487742', '0.46968917223113946937')
+('4.5329896198607487742', '0.46968602424855477214')
 """
 
 from __future__ import annotations
