@@ -49,6 +49,7 @@ __all__ = [
     "er_giant",
     "SkillSettings",
     "compute_path",
+    "resolve_path",
     "asymptotic_path",
     "level_gammas",
     "level_task_accuracy",
@@ -407,6 +408,36 @@ def compute_path(c_prime, dt=6, eps=0.5) -> tuple[np.ndarray, np.ndarray, dict]:
     R, T = asymptotic_path(c, kappa)
     return R, T, {"path": "asymptotic R = sqrt(C'/kappa*), T = sqrt(C' kappa*)",
                   "kappa": kappa, "reason": reason, "dt": dt, "eps": eps}
+
+
+def resolve_path(path, c_prime) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays ``(R, T)`` on ``c_prime`` from a path given as arrays or as a callable.
+
+    Parameters
+    ----------
+    path : tuple of arrays or callable
+        ``(R, T)`` already on the grid, or a vectorised ``f(C') -> (R, T)``
+        called once with the whole grid.
+    c_prime : array_like
+        The compute grid.
+
+    Examples
+    --------
+    >>> R, T = resolve_path(lambda c: (c ** 0.5 / 2, 2 * c ** 0.5), [1e4, 1e6])
+    >>> R.tolist(), T.tolist()
+    ([50.0, 500.0], [200.0, 2000.0])
+    """
+    c = np.asarray(c_prime, dtype=float)
+    if callable(path):
+        R, T = path(c)
+    else:
+        R, T = path
+    R, T = np.asarray(R, dtype=float), np.asarray(T, dtype=float)
+    if R.shape != c.shape or T.shape != c.shape:
+        raise ValueError(f"path must give R and T with the grid's shape {c.shape}, got {R.shape}, {T.shape}")
+    if not (np.all(np.isfinite(R)) and np.all(R > 0) and np.all(np.isfinite(T)) and np.all(T > 0)):
+        raise ValueError("path R and T must be positive and finite")
+    return R, T
 
 
 def _tails(R, T, settings: SkillSettings) -> np.ndarray:

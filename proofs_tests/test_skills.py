@@ -230,3 +230,14 @@ def test_simulated_edge_density_matches_exact_tail(R, T, S, eta, pairs):
         g = r["gamma"]
         # the largest-component fraction of S vertices moves in steps of 1/S: allowance 1/S
         assert g["ci"][0] - 1 / S <= r["gamma_theory"] <= g["ci"][1] + 1 / S
+
+
+def test_resolve_path_arrays_and_callable():
+    c = np.array([1e4, 1e8])
+    R, T = ns.resolve_path(lambda v: ns.asymptotic_path(v, KAPPA), c)
+    R2, T2 = ns.resolve_path(ns.asymptotic_path(c, KAPPA), c)
+    assert np.array_equal(R, R2) and np.array_equal(T, T2)
+    with pytest.raises(ValueError, match="shape"):
+        ns.resolve_path((R[:1], T[:1]), c)
+    with pytest.raises(ValueError, match="positive"):
+        ns.resolve_path((-R, T), c)

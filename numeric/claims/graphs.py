@@ -416,20 +416,9 @@ C_GRID = np.logspace(2, 20, 200)
 
 @functools.lru_cache(maxsize=4)
 def _path(profile: str):
-    """(R, T, info) on the 200-point paper grid; quick: optimiser on 25 points, log-log interpolated."""
+    """(R, T, info) on the paper's 200-point grid (compute-optimal when numeric.optimum works)."""
     from ..skills import compute_path
 
-    if profile == "quick":
-        coarse = np.logspace(2, 20, 25)
-        R, T, info = compute_path(coarse)
-        if info["path"].startswith("compute-optimal"):
-            lr = np.interp(np.log(C_GRID), np.log(coarse), np.log(R))
-            R = np.exp(lr)
-            T = C_GRID / R
-            info = dict(info, path=info["path"] + "; 25 points, log-log interpolated to 200")
-            return R, T, info
-        R, T, info = compute_path(C_GRID)
-        return R, T, info
     return compute_path(C_GRID)
 
 
