@@ -28,6 +28,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 __all__ = [
@@ -61,6 +63,12 @@ def loss(n=N, d=D) -> sp.Expr:
 
 
 def efficient_frontier() -> dict[str, sp.Expr]:
+    """Minimise L(N, C/(6N)) over N (derived once, cached; see :func:`_efficient_frontier`)."""
+    return dict(_efficient_frontier())
+
+
+@functools.lru_cache(maxsize=1)
+def _efficient_frontier() -> dict[str, sp.Expr]:
     """Minimise L(N, C/(6N)) over N (derived by solving dL/dN = 0).
 
     Returns
