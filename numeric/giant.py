@@ -277,6 +277,20 @@ class GiantResult:
         }
 
 
+def _transition_digits(law: GraphLaw) -> int:
+    """Extra working digits near the transition: about ``-log10`` of the exact criterion.
+
+    ``h = 1 - u`` is proportional to the criterion ``delta`` there, and
+    ``G_1(1 - h) - (1 - h) ~ -h delta`` must be resolved against numbers of
+    order 1: about ``2 |log10 delta|`` digits.
+    """
+    crit = sp.sympify(law.criterion())
+    if crit == sp.oo or crit <= 0:
+        return 0
+    mag = sp.N(crit, 15)
+    return 2 * max(0, -int(math.floor(float(sp.log(mag, 10))))) + 2
+
+
 def _exact_verified(value: int, dps: int) -> Verified:
     return Verified(mp.mpf(value), str(value), dps + 10, dps)
 
@@ -338,7 +352,8 @@ def giant(law, dps: int = 30) -> GiantResult:
             msize = _constant(law.mean_component_size(), dps)
         return GiantResult(law.spec(), S, u, False, crit, msize, dps, True)
     nl = numeric_law(law)
-    with mp.workdps(dps + 10):
+    extra = _transition_digits(law)
+    with mp.workdps(dps + 10 + extra):
         u0 = solve_u(law, supercritical=True)
     if u0 == 0:
         u = _exact_verified(0, dps)
@@ -346,6 +361,15 @@ def giant(law, dps: int = 30) -> GiantResult:
         if S.value == 1:
             S = _exact_verified(1, dps)
         return GiantResult(law.spec(), S, u, True, crit, None, dps, S.text == "1")
-    u = verified(lambda: _u_compensated(law, True), dps)
-    S = verified(lambda: 1 - nl.G0(_u_compensated(law, True)), dps)
+
+    def u_at():
+        with mp.workdps(mp.mp.dps + extra):
+            return +_u_compensated(law, True)
+
+    def S_at():
+        with mp.workdps(mp.mp.dps + extra):
+            return +(1 - nl.G0(_u_compensated(law, True)))
+
+    u = verified(u_at, dps)
+    S = verified(S_at, dps)
     return GiantResult(law.spec(), S, u, True, crit, None, dps, False)

@@ -299,3 +299,9 @@ def test_simulated_giant_large_n(law):
     r = gs.simulate_giant(law, n, 20, seed=99, workers=None, confidence=per_comparison_confidence())
     theory = float(giant(law, 20).S.value)
     assert r["S"]["ci"][0] <= theory <= r["S"]["ci"][1]
+
+
+def test_extremely_close_to_transition_gets_enough_precision():
+    r = giant("poisson:1.0000000000000000000001", 8)
+    assert r.S.text == "2.0000000e-22" and r.supercritical
+    assert r.digits >= 8

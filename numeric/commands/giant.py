@@ -28,6 +28,10 @@ def register(sub) -> None:
 
 def run(args) -> dict:
     from ..giant import giant
+    from ..precision import VerificationError
 
     dps = check_dps(args.dps, "--dps")
-    return giant(args.law, dps).to_json()
+    try:
+        return giant(args.law, dps).to_json()
+    except VerificationError as exc:
+        raise ValueError(f"law {args.law!r}: could not verify {dps} digits ({exc}); try a larger --dps") from None
