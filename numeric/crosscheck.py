@@ -571,8 +571,8 @@ def _one(line: int, row: dict, rtol: float, dps: int) -> dict:
             base.update(_check_row(quantity, row, theirs, ours, rtol, dps))
     except RowError as exc:
         base["error"] = str(exc)
-    except ArithmeticError as exc:  # a verification failure is reported, not hidden
-        base["error"] = f"could not compute our value: {type(exc).__name__}: {exc}"
+    except (ArithmeticError, ValueError) as exc:  # a verification failure is reported, not hidden
+        base["error"] = f"could not compute our value: {type(exc).__name__}: {' '.join(str(exc).split())}"
     return base
 
 
