@@ -305,3 +305,21 @@ def test_extremely_close_to_transition_gets_enough_precision():
     r = giant("poisson:1.0000000000000000000001", 8)
     assert r.S.text == "2.0000000e-22" and r.supercritical
     assert r.digits >= 8
+
+
+@given(a=st.fractions(min_value="34/100", max_value="99/100", max_denominator=500), dps=st.integers(10, 40))
+@example(a="1/2", dps=40)
+def test_geometric_closed_form_vs_bracketed(a, dps):
+    # closed form derived here by SymPy: the nontrivial roots of G1(u) = u, then the one in [0, 1)
+    from fractions import Fraction
+
+    a = sp.Rational(Fraction(a).numerator, Fraction(a).denominator)
+    law = dg.GeometricLaw(a)
+    u = sp.Symbol("u")
+    roots = [r for r in sp.solve(sp.numer(sp.together(law.G1(u) - u)), u)
+             if r.is_real and 0 <= r < 1]
+    assert len(roots) == 1
+    r = giant(law, dps)
+    with mp.workdps(dps + 10):
+        exact_u = mp.mpf(str(sp.N(roots[0], dps + 15)))
+        assert abs(r.u.value - exact_u) <= mp.mpf(10) ** (-dps + 1) * exact_u
