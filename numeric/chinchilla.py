@@ -174,6 +174,8 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
         ``E, A, B, alpha, beta, a (= beta/(alpha+beta)), b, objective, points,
         starts, converged_starts`` and ``a_minus_half``.
     """
+    if grid not in ("quick", "full"):
+        raise ValueError(f"grid must be 'quick' or 'full', got {grid!r}")
     N, D, L = load_data(path, drop_highest)
     logN, logD, logL = np.log(N), np.log(D), np.log(L)
     if grid == "full":
