@@ -141,6 +141,11 @@ def _compiled(variant: str):
     args = (_X, _R, _T, _D, _E)
     mpf_ = {k: sp.lambdify(args, v, modules=[{"Log1p": mp.log1p}, "mpmath"], cse=True)
             for k, v in exprs.items()}
+    # combined evaluations share common subexpressions (one pass instead of several)
+    mods = [{"Log1p": mp.log1p}, "mpmath"]
+    mpf_["newton"] = sp.lambdify(args, [exprs["deps"], exprs["ddeps"]], modules=mods, cse=True)
+    mpf_["law"] = sp.lambdify(args, [exprs["eps_of_x"], exprs["alpha2"], exprs["beta3"], exprs["nu"]],
+                              modules=mods, cse=True)
     npf = {k: sp.lambdify(args, v, modules=[{"Log1p": np.log1p}, "numpy"], cse=True)
            for k, v in exprs.items()}
     return mpf_, npf
@@ -274,21 +279,21 @@ def _cbrt(v):
     return v ** (mp.mpf(1) / 3) if (isinstance(v, mp.mpc) or v >= 0) else -((-v) ** (mp.mpf(1) / 3))
 
 
-def _newton_x(F, Fx, x, args, tol, maxit=60):
+def _newton_x(NF, x, args, tol, maxit=60):
+    """Newton on eps'(x) = 0 with ``NF`` returning (eps', eps''); returns (x, converged, eps'')."""
     for _ in range(maxit):
-        step = F(x, *args) / Fx(x, *args)
+        f, fx = NF(x, *args)
+        step = f / fx
         x = x - step
         if abs(step) <= tol * abs(x):
-            return x, True
-    return x, False
+            return x, True, fx
+    return x, False, fx
 
 
 def _law_parts(mf, x, R, T, dt, eps, shift):
-    es = mf["eps_of_x"](x, R, T, dt, eps)
-    a2 = mf["alpha2"](x, R, T, dt, eps)
+    es, a2, b3, nu = mf["law"](x, R, T, dt, eps)
     al = mp.sqrt(a2)
-    be = _cbrt(mf["beta3"](x, R, T, dt, eps)) if shift else 0
-    nu = mf["nu"](x, R, T, dt, eps)
+    be = _cbrt(b3) if shift else 0
     n = R / eps
     z = mp.sqrt(n) * (es - be * n ** (-mp.mpf(2) / 3) - eps) / al
     pb = _erfc(z / mp.sqrt(2)) / 2
@@ -339,8 +344,8 @@ def _classify(R, cp, dt, eps, mf, model, x_guess=None) -> _Branch:
         g = _fold_start(float(R), float(T), float(dt), float(eps))
         x = None if g is None else mp.mpf(g)
     if x is not None:
-        xs, ok = _newton_x(mf["deps"], mf["ddeps"], x, (R, T, dt, eps), tol)
-        if ok and 0 < xs < 1 and mf["ddeps"](xs, R, T, dt, eps) > 0:
+        xs, ok, fxx = _newton_x(mf["newton"], x, (R, T, dt, eps), tol)
+        if ok and 0 < xs < 1 and fxx > 0:
             es = mf["eps_of_x"](xs, R, T, dt, eps)
             if model == "consistent" and es < eps:
                 res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
@@ -387,7 +392,8 @@ def _value(R, cp, dt, eps, mf, shift, br: _Branch, polish: int = 2, details=Fals
     if br.sharp:
         x = br.x
         for _ in range(polish):
-            x = x - mf["deps"](x, *args) / mf["ddeps"](x, *args)
+            f, fx = mf["newton"](x, *args)
+            x = x - f / fx
         es, al, be, nu, pb = _law_parts(mf, x, R, T, dt, eps, shift)
         stuck = nu
         if br.worse:
