@@ -29,8 +29,8 @@ Away from the transition the expected largest-component fraction differs from
 critical window ``|c - 1| = O(n^{-1/3})`` the largest component is
 ``Theta(n^{2/3})``, so comparisons there add the explicit allowance
 :func:`critical_allowance` ``= A n^{-1/3}`` (A = 4 covers the
-``n^{2/3}``-size largest critical component, whose mean is about
-``1.3 n^{2/3}`` for G(n, 1/n)).
+``n^{2/3}``-size largest critical component: for G(n, 1/n) this project's
+simulator gives a mean of about ``0.9 n^{2/3}`` at n = 1e6, 30 graphs).
 """
 
 from __future__ import annotations

@@ -241,3 +241,16 @@ def test_resolve_path_arrays_and_callable():
         ns.resolve_path((R[:1], T[:1]), c)
     with pytest.raises(ValueError, match="positive"):
         ns.resolve_path((-R, T), c)
+
+
+@pytest.mark.deep
+@pytest.mark.parametrize("T", [2000, 3500, 5000, 8000])
+def test_simulated_skill_giant_deep(T):
+    S = 300
+    r = ns.simulate_skill_level(6000, T, 6, S, 4, trials=40, seed=T, confidence=per_comparison_confidence())
+    lo, hi = r["edge_density"]["ci"]
+    assert lo <= r["edge_density_theory"] <= hi
+    k = S * r["edge_density_theory"]
+    if k >= 2:
+        g = r["gamma"]
+        assert g["ci"][0] - 1 / S <= r["gamma_theory"] <= g["ci"][1] + 1 / S
