@@ -1,0 +1,38 @@
+"""``infoscaling figures [--output-dir DIR] [--format png|svg|pdf] [--only NAME,...]``."""
+
+from __future__ import annotations
+
+from ..cli import CommandResult, add_json_flag
+from ..figures import FIGURES, FORMATS, make_figures
+
+
+def register(sub) -> None:
+    p = sub.add_parser("figures", help="the paper's figures and the validation figures (image + CSV each)")
+    p.add_argument("--output-dir", default="figures", help="folder for the images and CSV files (default figures)")
+    p.add_argument("--format", default="png", choices=FORMATS)
+    p.add_argument("--only", default=None, help=f"comma-separated subset of: {', '.join(FIGURES)}")
+    p.add_argument("--quick", action="store_true", help="smaller simulations and coarser grids (a preview)")
+    p.add_argument("--seed", default=None, help="root seed of the simulated figures (default: fixed per figure)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> CommandResult:
+    only = None
+    if args.only is not None:
+        only = [s.strip() for s in args.only.split(",") if s.strip()]
+        if not only:
+            raise ValueError("--only: give at least one figure name")
+    seed = None
+    if args.seed is not None:
+        try:
+            seed = int(args.seed)
+        except ValueError:
+            raise ValueError(f"--seed must be a non-negative integer, got {args.seed!r}") from None
+        if seed < 0:
+            raise ValueError(f"--seed must be a non-negative integer, got {args.seed!r}")
+    data = make_figures(args.output_dir, args.format, only, args.quick, seed)
+    lines = [f"{name}: {v['image']} + {v['csv']} ({v['rows']} rows, {v['seconds']} s)"
+             for name, v in data["figures"].items()]
+    lines += [f"{name}: skipped ({why})" for name, why in data["skipped"].items()]
+    return CommandResult(data, 0, "\n".join(lines))
