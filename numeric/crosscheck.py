@@ -466,9 +466,12 @@ def _diagnose(quantity: str, row: dict, theirs, ours, dps: int) -> str | None:
         M, p, eta = _tail_params(row)
         with mp.workdps(dps + 10):
             ref = reference_bound(M, p, eta)
-        if _close(theirs, ref, tol):
-            return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
-                    f"{mp.nstr(ref, 8)}, not a bound on the exact tail)")
+            # the same mismatch in the method-of-types form (prefactor (2M)^(-1/2) above the mean)
+            refs = [ref] + ([ref / mp.sqrt(2 * M)] if eta > M * p else [])
+        for r in refs:
+            if _close(theirs, r, tol):
+                return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
+                        f"{mp.nstr(r, 8)}, not a bound on the exact tail)")
         return None
     return None
 
@@ -558,15 +561,17 @@ def _one(line: int, row: dict, rtol: float, dps: int) -> dict:
     try:
         if "__invalid__" in row:
             raise RowError(f"expected an object with quantity, spec, value, got {row['__invalid__']}")
-        missing = [c for c in _REQUIRED if c not in row or row[c] is None or str(row[c]).strip() == ""]
+        # spec may be empty when the parameters are in columns (kappa_star: dt; tail: M, p, eta)
+        missing = [c for c in _REQUIRED if c not in row or row[c] is None
+                   or (c != "spec" and str(row[c]).strip() == "")]
         if missing:
             raise RowError(f"missing column(s): {', '.join(missing)}")
         quantity = str(row["quantity"]).strip()
         if quantity not in QUANTITIES + EXTRA_QUANTITIES:
             raise RowError(f"unknown quantity {quantity!r}; expected one of "
                            f"{', '.join(QUANTITIES + EXTRA_QUANTITIES)}")
-        theirs = _parse_theirs(row["value"])
         with mp.workdps(dps + 10):
+            theirs = _parse_theirs(row["value"])
             ours = our_value(quantity, row, dps)
             base.update(_check_row(quantity, row, theirs, ours, rtol, dps))
     except RowError as exc:
