@@ -228,12 +228,17 @@ def kappa_star_numeric(dt, dps: int = 30) -> dict:
     fold = sp.lambdify(dop.V, dop.fold_condition().subs(dop.DT, d), "mpmath")
     with mp.workdps(dps + 10):
         df = mp.mpf(sp.N(d, dps + 20))
-        v = mp.findroot(fold, (mp.mpf(1), df), solver="anderson")
+        tol = mp.mpf(10) ** (-(dps + 4))
+        # bracketed root of the fold condition on (1, d_t): g(1) = log d_t - 1 > 0 > g(d_t) = -1
+        v = _illinois(fold, mp.mpf(1), df)
         k_fold = kfun(v)
-        # Newton on the 2x2 tangency system from a rough start (v ~ log d_t + 1)
+        # Newton on the 2x2 tangency system from a rough start (1% off)
         v0 = mp.mpf(float(v)) * (1 + mp.mpf("0.01"))
         k0 = kfun(v0)
-        sol = mp.findroot([f1, f2], (v0, k0))
+        sol = mp.findroot([f1, f2], (v0, k0), tol=tol**2, verify=False, maxsteps=200)
+        res = max(abs(f1(sol[0], sol[1])), abs(f2(sol[0], sol[1])))
+        if res > tol:
+            raise VerificationError(f"tangency system: residual {mp.nstr(res, 5)} after Newton")
         return {"tangency": sol[1], "fold": k_fold, "v": v}
 
 

@@ -71,8 +71,10 @@ def claim_a3(profile: str):
             with mp.workdps(dps):
                 u_lo = _iterate_u(d, cf * (1 - mp.mpf("1e-3")))
                 u_hi = _iterate_u(d, cf * (1 + mp.mpf("1e-3")))
-                v_fold = -1 / mp.lambertw(-1 / mp.mpf(d), 0).real
-            side_ok = u_lo > v_fold / d / 2 and u_hi < mp.mpf("0.05") * v_fold / d
+                v_up = -1 / mp.lambertw(-1 / mp.mpf(d), 0).real    # upper fold (the jump)
+                v_low = -1 / mp.lambertw(-1 / mp.mpf(d), -1).real  # lower fold
+            # below kappa*: on the upper branch (v > v_up); above: on the lower branch (v < v_low)
+            side_ok = u_lo > v_up / d and u_hi < v_low / d
             ok = ok and dg >= 25 and side_ok
             rows.append({"dt": d, "kappa_star": mp.nstr(cf, 25), "digits_vs_root_finders": dg,
                          "u_inf_below": mp.nstr(u_lo, 6), "u_inf_above": mp.nstr(u_hi, 6)})
