@@ -428,23 +428,35 @@ class PowerLaw(GraphLaw):
     def _ks(self):
         return range(int(self.kmin), int(self.kmax) + 1)
 
+    def weights(self) -> tuple:
+        """Unnormalised ``k^(-tau)`` for ``kmin <= k <= kmax`` (cutoff laws only)."""
+        if self.kmax is None:
+            raise ValueError("weights() needs a cutoff kmax")
+        return tuple(sp.Integer(k) ** (-self.tau) for k in self._ks())
+
+    def _moment(self, f):
+        """``sum_k f(k) k^(-tau) / Z`` as one flat sum over one normaliser (cutoff laws)."""
+        ks = list(self._ks())
+        w = self.weights()
+        return sp.Add(*[f(k) * v for k, v in zip(ks, w, strict=True)]) / sp.Add(*w)
+
     def norm(self):
         """Normalising constant ``sum_k k^(-tau)``."""
         if self.kmax is None:
             return sp.zeta(self.tau, self.kmin)
-        return sp.Add(*[sp.Integer(k) ** (-self.tau) for k in self._ks()])
+        return sp.Add(*self.weights())
 
     def coefficients(self):
         if self.kmax is None:
             return None
         z = self.norm()
-        w = {k: sp.Integer(k) ** (-self.tau) / z for k in self._ks()}
-        return tuple(w.get(k, sp.Integer(0)) for k in range(int(self.kmax) + 1))
+        w = dict(zip(self._ks(), self.weights(), strict=True))
+        return tuple(w[k] / z if k in w else sp.Integer(0) for k in range(int(self.kmax) + 1))
 
     def G0(self, x):
         if self.kmax is None:
             return x**self.kmin * sp.lerchphi(x, self.tau, self.kmin) / self.norm()
-        return sp.Add(*[v * x**k for k, v in enumerate(self.coefficients())])
+        return sp.Add(*[v * x**k for k, v in zip(self._ks(), self.weights(), strict=True)]) / self.norm()
 
     def G1(self, x):
         if self.kmax is None:
@@ -455,22 +467,28 @@ class PowerLaw(GraphLaw):
     def mean(self):
         if self.kmax is None:
             return sp.zeta(self.tau - 1, self.kmin) / self.norm()
-        return sp.Add(*[k * v for k, v in enumerate(self.coefficients())])
+        return self._moment(lambda k: k)
 
     def factorial_moment2(self):
         if self.kmax is None:
             if sp.sympify(self.tau > 3) is sp.true:
                 return (sp.zeta(self.tau - 2, self.kmin) - sp.zeta(self.tau - 1, self.kmin)) / self.norm()
             return sp.oo
-        return sp.Add(*[k * (k - 1) * v for k, v in enumerate(self.coefficients())])
+        return self._moment(lambda k: k * (k - 1))
 
     def criterion(self):
+        if self.kmax is not None:
+            return self._moment(lambda k: k * (k - 2))
         m2 = self.factorial_moment2()
         if m2 == sp.oo:
             return sp.oo
         return m2 - self.mean()
 
     def G1_prime_at_1(self):
+        if self.kmax is not None:
+            ks, w = list(self._ks()), self.weights()
+            return (sp.Add(*[k * (k - 1) * v for k, v in zip(ks, w, strict=True)])
+                    / sp.Add(*[k * v for k, v in zip(ks, w, strict=True)]))
         m2 = self.factorial_moment2()
         return sp.oo if m2 == sp.oo else m2 / self.mean()
 

@@ -70,7 +70,7 @@ class NumericLaw:
     def __init__(self, law: GraphLaw):
         self.law = law
         self._cache: dict[int, tuple] = {}
-        self._poly = isinstance(law, (FiniteLaw, PowerLaw)) and law.coefficients() is not None
+        self._poly = isinstance(law, FiniteLaw) or (isinstance(law, PowerLaw) and law.kmax is not None)
         if not self._poly:
             x = sp.Symbol("x")
             self._g0 = sp.lambdify(x, law.G0(x), modules="mpmath")

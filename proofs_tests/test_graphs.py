@@ -323,3 +323,26 @@ def test_geometric_closed_form_vs_bracketed(a, dps):
     with mp.workdps(dps + 10):
         exact_u = mp.mpf(str(sp.N(roots[0], dps + 15)))
         assert abs(r.u.value - exact_u) <= mp.mpf(10) ** (-dps + 1) * exact_u
+
+
+def test_power_law_with_cutoff_against_direct_sums():
+    r = giant("powerlaw:5/2,2,400", 25)
+    with mp.workdps(40):
+        ks = range(2, 401)
+        w = {k: mp.mpf(k) ** mp.mpf(-2.5) for k in ks}
+        mean = mp.fsum(k * w[k] for k in ks)
+        crit = mp.fsum(k * (k - 2) * w[k] for k in ks) / mp.fsum(w.values())
+        # kmin = 2: G1(0) = 0, so u = 0 and S = 1 exactly
+        assert r.u.text == "0" and r.S.text == "1" and crit > 0
+    r = giant("powerlaw:7/2,1,300", 25)
+    with mp.workdps(40):
+        ks = range(1, 301)
+        w = {k: mp.mpf(k) ** mp.mpf(-3.5) for k in ks}
+        mean = mp.fsum(k * w[k] for k in ks)
+        crit = mp.fsum(k * (k - 2) * w[k] for k in ks) / mp.fsum(w.values())
+        assert abs(mp.mpf(r.criterion) - crit) < mp.mpf(10) ** -23 * abs(crit)
+        assert (crit > 0) == r.supercritical
+        if not r.supercritical:
+            g1p = mp.fsum(k * (k - 1) * w[k] for k in ks) / mean
+            size = 1 + mean / mp.fsum(w.values()) / (1 - g1p)
+            assert abs(r.mean_component_size.value - size) < mp.mpf(10) ** -23 * size
