@@ -46,25 +46,57 @@ def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+#: Detail keys shown inline in the Markdown report (precision and sampling).
+_INLINE_KEYS = ("dps", "digits", "seed", "seeds", "trials", "confidence", "n", "R")
+#: Longest JSON block of details in the Markdown report (characters).
+MD_DETAILS_CHARS = 4000
+
+
+def _inline(details: dict) -> str:
+    parts = []
+    for k in _INLINE_KEYS:
+        if k in details and isinstance(details[k], (int, float, str)) and not isinstance(details[k], bool):
+            parts.append(f"{k} = {details[k]}")
+    return ", ".join(parts)
+
+
+def _passed_word(p) -> str:
+    return {True: "passed", False: "**failed**", None: "undecided"}[p]
+
+
 def to_markdown(results: list[ClaimResult], profile: str) -> str:
+    """A Markdown supplement: summary table, then per claim its statement, verdict and evidence.
+
+    Each piece of evidence is a numbered item (kind, what was computed, outcome, time, precision or
+    sampling inline) with its full details in a collapsible JSON block.
+    """
     s = summary(results)
     out = ["# infoscaling: verification of the claims", "",
-           f"Profile: `{profile}`. Verdicts are computed from the evidence listed below.", "",
-           "| id | source | verdict | seconds | claim |", "|---|---|---|---:|---|"]
+           f"Profile: `{profile}`. Verdicts are computed from the evidence listed below, never written by hand.",
+           "", "| id | source | verdict | seconds | claim |", "|---|---|---|---:|---|"]
     for r in results:
         out.append(f"| {r.id} | {r.source} | **{r.verdict}** | {r.seconds:.2f} | {_md_escape(r.title)} |")
     out += ["", "Summary: " + ", ".join(f"{k}: {s['counts'][k]}" for k in VERDICTS), ""]
     for r in results:
-        out += [f"## {r.id}: {r.verdict}", "", _md_escape(r.title), ""]
+        out += [f"## {r.id}: {r.verdict}", "", str(r.title).replace("\n", " "), ""]
         if r.statement_latex:
             out += ["$$", r.statement_latex, "$$", ""]
         if r.reason and r.verdict != "confirmed":
-            out += [f"*Reason:* {_md_escape(r.reason)}", ""]
-        if r.evidence:
-            out += ["| kind | evidence | passed | seconds | details |", "|---|---|---|---:|---|"]
-            for e in r.evidence:
-                det = {k: v for k, v in e.details.items() if k != "traceback"}
-                out.append(f"| {e.kind} | {_md_escape(e.description)} | {e.passed} | {e.seconds:.3f} | "
-                           f"{_md_escape(_short(det, 300))} |")
-            out.append("")
+            label = "Caveat" if r.verdict == "confirmed-with-caveat" else "Reason"
+            out += [f"*{label}:* {r.reason}", ""]
+        for i, e in enumerate(r.evidence, 1):
+            det = {k: v for k, v in e.details.items() if k != "traceback"}
+            inline = _inline(det)
+            out.append(f"{i}. **{e.kind}**: {e.description.strip()} — {_passed_word(e.passed)} "
+                       f"({e.seconds:.3f} s{'; ' + inline if inline else ''})")
+            if e.caveat:
+                out.append(f"   *Caveat:* {e.caveat}")
+            if det:
+                text = json.dumps(det, indent=1, default=str, sort_keys=True)
+                if len(text) > MD_DETAILS_CHARS:
+                    text = text[:MD_DETAILS_CHARS] + "\n... (truncated; see the JSON report)"
+                out += ["", "   <details><summary>details</summary>", "", "   ```json"]
+                out += ["   " + line for line in text.splitlines()]
+                out += ["   ```", "", "   </details>", ""]
+        out.append("")
     return "\n".join(out)
