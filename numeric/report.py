@@ -31,7 +31,8 @@ def _short(v, n=60) -> str:
 def to_text(results: list[ClaimResult]) -> str:
     lines = [f"{'id':<4} {'verdict':<22} {'secs':>7}  title", "-" * 100]
     for r in results:
-        lines.append(f"{r.id:<4} {r.verdict:<22} {r.seconds:7.2f}  {_short(r.title, 64)}")
+        verdict = r.verdict + (" (expected)" if r.verdict == "refuted" and r.expect_refuted else "")
+        lines.append(f"{r.id:<4} {verdict:<22} {r.seconds:7.2f}  {_short(r.title, 64)}")
         if r.verdict != "confirmed" and r.reason:
             lines.append(f"{'':<4} {'':<22} {'':>7}  ↳ {_short(r.reason, 90)}")
     s = summary(results)
@@ -75,7 +76,8 @@ def to_markdown(results: list[ClaimResult], profile: str) -> str:
            f"Profile: `{profile}`. Verdicts are computed from the evidence listed below, never written by hand.",
            "", "| id | source | verdict | seconds | claim |", "|---|---|---|---:|---|"]
     for r in results:
-        out.append(f"| {r.id} | {r.source} | **{r.verdict}** | {r.seconds:.2f} | {_md_escape(r.title)} |")
+        verdict = r.verdict + (" (expected)" if r.verdict == "refuted" and r.expect_refuted else "")
+        out.append(f"| {r.id} | {r.source} | **{verdict}** | {r.seconds:.2f} | {_md_escape(r.title)} |")
     out += ["", "Summary: " + ", ".join(f"{k}: {s['counts'][k]}" for k in VERDICTS), ""]
     for r in results:
         out += [f"## {r.id}: {r.verdict}", "", str(r.title).replace("\n", " "), ""]

@@ -422,8 +422,14 @@ def _path(profile: str):
     return compute_path(C_GRID)
 
 
+# Expected refutation (a finding of this project, not an input): emergence along the
+# compute-optimal path is sharp, but the paper's location E[X_l] = eta_l lags the real
+# 50% point by up to ~47 grid steps at low levels, because S_l P(X_l >= eta_l) ~ 1 already
+# makes the skill graph percolate.  The corrected closed form S_l P(eta_l, lam) = k_1/2 is
+# given as evidence beside it.  The verdict is still computed; the flag only keeps the
+# exit status of `verify` for regressions.
 @register("B5", r"\mathbb{E}[X_l] = \eta_l \iff T = \frac{\log(1 - \eta_l S_l^2/M)}{\log(1 - d_t^2/R^2)} "
-                r"\approx \frac{2\eta_l S_l^2}{d_t^2}")
+                r"\approx \frac{2\eta_l S_l^2}{d_t^2}", expect_refuted=True)
 def b5(profile: str) -> list[Evidence]:
     from ..skills import SkillSettings, emergence_table
 
