@@ -243,14 +243,14 @@ def fig_emergence(quick: bool = False, seed: int = 0) -> FigureData:
     ax, bx = axes[0]
     for j, l in enumerate(show):
         ax.semilogx(N, ac["per_level"][l - 1], color=f"C{j}", lw=1.2, ls="--",
-                    label=rf"level $l$ = {l} alone ($\eta_l$ = {int(st.eta[l - 1])})")
+                    label=rf"tasks of level $l$ = {l} only ($\eta_l$ = {int(st.eta[l - 1])})")
     ax.semilogx(N, ac["accuracy"], color="k", lw=2.2, label="accuracy (unimodal $q(l)$)")
     ax.set_xlabel("compute-optimal parameters N*")
     ax.set_ylabel(r"accuracy  $\sum_n q(n)\,\gamma_l^n$")
     ax.set_ylim(-0.03, 1.03)
     ax.set_title("Emergence: single levels jump, total accuracy rises once", fontsize=10)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7.5, loc="center right")
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     bx.bar(np.arange(1, st.L + 1), st.q_levels, color="0.4", width=0.9)
     bx.set_xlabel("skill level $l$")
     bx.set_ylabel("$q(l)$")
