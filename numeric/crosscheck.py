@@ -718,6 +718,11 @@ def find_disagreement(their_fn, quantity: str, adapter=None, strategy=None, max_
     -------
     Disagreement
 
+    Raises
+    ------
+    ImportError
+        When Hypothesis (the ``test`` extra) is not installed.
+
     Examples
     --------
     A planted sign error in kappa*(d_t) = -W e^{-1/W} / d_t, W = W_0(-1/d_t):
@@ -732,8 +737,11 @@ def find_disagreement(their_fn, quantity: str, adapter=None, strategy=None, max_
     >>> d.minimal["rel_diff"] > 0.1
     True
     """
-    from hypothesis import HealthCheck, Phase, given, settings, target
-    from hypothesis import seed as hseed
+    try:
+        from hypothesis import HealthCheck, Phase, given, settings, target
+        from hypothesis import seed as hseed
+    except ImportError as exc:  # pragma: no cover - hypothesis is in the test extra
+        raise ImportError("find_disagreement needs Hypothesis: pip install 'infoscaling[test]'") from exc
 
     strategy = default_strategy(quantity) if strategy is None else strategy
     if adapter is None:
