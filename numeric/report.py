@@ -76,8 +76,7 @@ def to_markdown(results: list[ClaimResult], profile: str) -> str:
            f"Profile: `{profile}`. Verdicts are computed from the evidence listed below, never written by hand.",
            "", "| id | source | verdict | seconds | claim |", "|---|---|---|---:|---|"]
     for r in results:
-        verdict = r.verdict + (" (expected)" if r.verdict == "refuted" and r.expect_refuted else "")
-        out.append(f"| {r.id} | {r.source} | **{verdict}** | {r.seconds:.2f} | {_md_escape(r.title)} |")
+        out.append(f"| {r.id} | {r.source} | **{r.verdict}** | {r.seconds:.2f} | {_md_escape(r.title)} |")
     out += ["", "Summary: " + ", ".join(f"{k}: {s['counts'][k]}" for k in VERDICTS), ""]
     for r in results:
         out += [f"## {r.id}: {r.verdict}", "", str(r.title).replace("\n", " "), ""]
