@@ -164,7 +164,7 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
     grid : {"quick", "full"}
         Initialisation grid: "full" is Epoch's (alpha, beta in 0..2 step 0.5,
         e in -1..1.5 step 0.5, a, b in 0..25 step 5: 4500 starts); "quick" a
-        2x2x2x2x2 subset (32 starts; the same optimum on this data).
+        2x2x2x2x1 subset (16 starts; the same optimum on this data).
     drop_highest : int
         Highest-loss points removed before fitting (5, as Epoch).
 
@@ -182,7 +182,7 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
         axes = ([*np.arange(0, 26, 5)], [*np.arange(0, 26, 5)], [*np.arange(-1, 1.6, 0.5)],
                 [*np.arange(0, 2.1, 0.5)], [*np.arange(0, 2.1, 0.5)])
     elif grid == "quick":
-        axes = ([5, 20], [5, 20], [0, 1], [0.5, 1], [0.5, 1])
+        axes = ([5, 20], [5, 20], [0, 1], [0.5, 1], [0.5])
     else:
         raise ValueError(f"grid must be 'quick' or 'full', got {grid!r}")
     best = None
