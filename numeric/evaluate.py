@@ -41,13 +41,32 @@ __all__ = [
     "residual_fraction",
     "de_iterate",
     "critical_brackets",
+    "lambdify_mp",
     "local_minima",
     "fmt",
 ]
 
 
+def lambdify_mp(args, expr, modules="mpmath"):
+    """``sympy.lambdify`` for exact expressions that may hold huge rationals.
+
+    Exact binomial ensembles evaluate constants such as (1 - p)^(N - 1) to
+    rationals with tens of thousands of digits; Python's guard on int/str
+    conversion (4300 digits) would stop the code generation.  The guard is
+    lifted only while the function is generated and compiled.
+    """
+    import sys
+
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return sp.lambdify(args, expr, modules=modules)
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
 def _mp(expr):
-    return sp.lambdify(X, expr, modules="mpmath")
+    return lambdify_mp(X, expr)
 
 
 @dataclass(frozen=True)
@@ -92,9 +111,9 @@ def compile_ensemble(ens: Ensemble) -> CompiledEnsemble:
             drho=_mp(sp.diff(rho, X)),
             eps_of_x=_mp(ens.eps_of_x(X)),
             deps_dx=_mp(ens.deps_dx(X)),
-            lam_f=sp.lambdify(X, lam, modules="numpy"),
-            rho_f=sp.lambdify(X, rho, modules="numpy"),
-            L_f=sp.lambdify(X, L, modules="numpy"),
+            lam_f=lambdify_mp(X, lam, modules="numpy"),
+            rho_f=lambdify_mp(X, rho, modules="numpy"),
+            L_f=lambdify_mp(X, L, modules="numpy"),
             low_degree=ens.has_low_degree_variables,
         )
 
