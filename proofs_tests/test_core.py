@@ -109,6 +109,10 @@ def test_executor_order_independent_of_engine():
 def test_atomic_write(tmp_path):
     p = atomic_write(tmp_path / "a.txt", "hello")
     assert p.read_text() == "hello"
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    assert (p.stat().st_mode & 0o777) == (plain.stat().st_mode & 0o777)
+    plain.unlink()
     with pytest.raises(ValueError, match="output folder"):
         atomic_write(tmp_path / "nope" / "a.txt", "x")
 
