@@ -338,25 +338,59 @@ class _Branch:
     x: object            # critical point x* (sharp)
     worse: bool          # eps* < eps: decoding stops on the upper DE fixed point (consistent model)
     xu: object           # that upper fixed point, or the unique DE fixed point (not sharp)
+    xl: object = None    # lower (error-floor) DE fixed point (consistent model; None if absent)
+
+
+def _floor_root(res, dres, hi, guess, tol):
+    """The lower DE fixed point on [0, hi] (res(0) > 0 > res(hi)); Newton from ``guess`` if it stays
+    inside, else the bracketed Illinois iteration."""
+    if guess is not None:
+        x = mp.mpf(guess)
+        for _ in range(8):
+            step = res(x) / dres(x)
+            x = x - step
+            if not (0 < x < hi):
+                break
+            if abs(step) <= tol * abs(x):
+                return x
+    return _illinois(res, mp.mpf(0), hi)
 
 
 def _classify(R, cp, dt, eps, mf, model, x_guess=None) -> _Branch:
-    """Decide the branch at real R with bracketed / verified root finding (current precision)."""
+    """Decide the branch at real R with bracketed / verified root finding (current precision).
+
+    ``x_guess`` is a float critical point or a previous :class:`_Branch` (warm starts).
+    """
     T = cp / R
     tol = mp.mpf(10) ** (-mp.mp.dps + 3)
+    prev = x_guess if isinstance(x_guess, _Branch) else None
+    if prev is not None:
+        x_guess = prev.x
     x = mp.mpf(x_guess) if x_guess is not None else None
     if x is None:
         g = _fold_start(float(R), float(T), float(dt), float(eps))
         x = None if g is None else mp.mpf(g)
+    res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
+    dres = lambda t: mf["dde_residual"](t, R, T, dt, eps)  # noqa: E731
     if x is not None:
         xs, ok, fxx = _newton_x(mf["newton"], x, (R, T, dt, eps), tol)
         if ok and 0 < xs < 1 and fxx > 0:
             es = mf["eps_of_x"](xs, R, T, dt, eps)
-            if model == "consistent" and es < eps:
-                res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
-                return _Branch(True, xs, True, _illinois(res, xs, eps))
-            return _Branch(True, xs, False, None)
-    res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
+            if model != "consistent":
+                return _Branch(True, xs, False, None)
+            lg = prev.xl if prev is not None else None
+            if es >= eps:
+                return _Branch(True, xs, False, None, _floor_root(res, dres, xs, lg, tol))
+            xu = _illinois(res, xs, eps)
+            xl = None
+            # local maximum of eps(x) below x*: eps' > 0 near 0 and < 0 just below x* (eps''(x*) > 0)
+            de = lambda t: mf["deps"](t, R, T, dt, eps)  # noqa: E731
+            a0, b = xs * mp.mpf(10) ** (-(mp.mp.dps // 2)), xs * (1 - mp.mpf("1e-6"))
+            if de(a0) > 0 > de(b):
+                xm = _illinois(de, a0, b)
+                if mf["eps_of_x"](xm, R, T, dt, eps) > eps:
+                    xl = _floor_root(res, dres, xm, lg, tol)
+            return _Branch(True, xs, True, xu, xl)
     return _Branch(False, None, False, _illinois(res, mp.mpf(0), eps))
 
 
@@ -370,10 +404,14 @@ def _illinois(f, a, b):
         raise VerificationError("DE fixed point not bracketed")
     tol = mp.mpf(10) ** (-mp.mp.dps + 4)
     side = 0
-    for _ in range(10 * mp.mp.dps + 200):
+    width = b - a
+    floor_abs = mp.mpf(10) ** (-mp.mp.dps) * (b - a)  # absolute resolution for roots near 0
+    for it in range(20 * mp.mp.dps + 400):
         c = b - fb * (b - a) / (fb - fa)
-        if not (a < c < b):
-            c = (a + b) / 2
+        if not (a < c < b) or (it % 3 == 2 and (b - a) > width / 4):
+            c = (a + b) / 2  # safeguard: bisection when the secant steps stall (near-double roots)
+        if it % 3 == 2:
+            width = b - a
         fc = f(c)
         if fc > 0:
             a, fa = c, fc
@@ -385,7 +423,7 @@ def _illinois(f, a, b):
             if side == -1:
                 fa /= 2
             side = -1
-        if b - a <= tol * abs(c) or fc == 0:
+        if b - a <= tol * max(abs(c), floor_abs) or fc == 0:
             return c
     raise VerificationError("DE fixed point iteration did not converge")  # pragma: no cover
 
@@ -407,6 +445,13 @@ def _value(R, cp, dt, eps, mf, shift, br: _Branch, polish: int = 2, details=Fals
                 xu = xu - mf["de_residual"](xu, *args) / mf["dde_residual"](xu, *args)
             stuck = eps * mf["unlearned"](xu, *args)
         delta = stuck * pb / eps
+        if br.xl is not None:  # consistent model: successful decoding ends on the error floor
+            xl = br.xl
+            for _ in range(polish):
+                xl = xl - mf["de_residual"](xl, *args) / mf["dde_residual"](xl, *args)
+            delta = delta + (1 - pb) * mf["unlearned"](xl, *args)
+        elif br.worse:  # no lower fixed point: decoding can only stop on the upper one
+            delta = stuck / eps
         if details:
             return {"value": R * (1 - delta), "x": x, "threshold": es, "alpha": al, "beta": be,
                     "nu": nu, "P_B": pb, "delta": delta, "sharp": True, "stuck_on_upper": br.worse}
@@ -513,7 +558,10 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
                         lo_ = np.where(pos, mid, lo_)
                         hi_ = np.where(pos, hi_, mid)
                     stuck[worse] = eps * nf["unlearned"](0.5 * (lo_ + hi_), Rw, Tw, dt, eps)
-            delta = stuck * 0.5 * ssp.erfc(z / math.sqrt(2)) / eps
+            pbk = 0.5 * ssp.erfc(z / math.sqrt(2))
+            delta = stuck * pbk / eps
+            if model == "consistent":
+                delta = delta + (1 - pbk) * _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps)
             val[ok] = Rk * (1 - delta)
             xs[ok] = xk
         nm = ~ok
@@ -534,6 +582,48 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
     return val, xs, sharp
 
 
+def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
+    """Unlearned fraction on the lower (error-floor) DE fixed point, vectorised float64.
+
+    Below threshold (eps* >= eps) the lower fixed point is the unique root on (0, x*); above it,
+    the root on (0, x_max) when eps(x_max) > eps (x_max the local maximum of eps(x)), otherwise
+    there is none and the decoder can only stop on the upper fixed point (floor = stuck/eps).
+    """
+    hi = xk.copy()
+    floor = np.full_like(xk, np.nan)
+    worse = es < eps
+    if worse.any():
+        Rw, Tw = Rk[worse], Tk[worse]
+        lo_ = xk[worse] * 1e-12
+        hi_ = xk[worse] * (1 - 1e-6)
+        valid = (nf["deps"](lo_, Rw, Tw, dt, eps) > 0) & (nf["deps"](hi_, Rw, Tw, dt, eps) < 0)
+        for _ in range(56):  # bisection on eps'(x): the local maximum of eps(x) below x*
+            mid = 0.5 * (lo_ + hi_)
+            pos = nf["deps"](mid, Rw, Tw, dt, eps) > 0
+            lo_ = np.where(pos, mid, lo_)
+            hi_ = np.where(pos, hi_, mid)
+        xm = 0.5 * (lo_ + hi_)
+        em = nf["eps_of_x"](xm, Rw, Tw, dt, eps)
+        exists = valid & (em > eps) & np.isfinite(em)
+        hw = np.where(exists, xm, np.nan)
+        hi[worse] = hw
+        fw = floor[worse]
+        fw[~exists] = (stuck[worse] / eps)[~exists]
+        floor[worse] = fw
+    todo = np.isnan(floor)
+    if todo.any():
+        lo_ = np.zeros(int(todo.sum()))
+        hi_ = hi[todo]
+        Rt, Tt = Rk[todo], Tk[todo]
+        for _ in range(60):
+            mid = 0.5 * (lo_ + hi_)
+            pos = nf["de_residual"](mid, Rt, Tt, dt, eps) > 0
+            lo_ = np.where(pos, mid, lo_)
+            hi_ = np.where(pos, hi_, mid)
+        floor[todo] = nf["unlearned"](0.5 * (lo_ + hi_), Rt, Tt, dt, eps)
+    return floor
+
+
 def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, model="consistent",
                    zoom_levels=6, zoom_points=16):
     """Global float64 optimum over R in [dt, cp].
@@ -548,7 +638,9 @@ def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, mode
     grid = np.exp(np.linspace(lo, hi, grid_points))
     if warm is not None and lo < math.log(warm) < hi:
         # densify around the warm start (the global grid is always scanned as well)
-        grid = np.unique(np.concatenate([grid, warm * np.exp(np.linspace(-0.2, 0.2, 9))]))
+        extra = warm * np.exp(np.linspace(-0.2, 0.2, 9))
+        extra = extra[(extra > grid[0]) & (extra < grid[-1])]  # stay inside [d_t, C']
+        grid = np.unique(np.concatenate([grid, extra]))
     vals, xs, _ = objective_float(grid, cp, dt, eps, variant, shift, model)
     k = len(grid)
     cand = [i for i in range(k) if np.isfinite(vals[i])
@@ -608,14 +700,14 @@ def _bracketed_root(f, lo, hi, tol, x0=None):
     fhi, bhi = f(hi, x0)
     if not (flo > 0 > fhi):
         raise VerificationError("root not bracketed")
-    xg = blo.x if blo.sharp else None
+    xg = blo if blo.sharp else None
     side = 0
     for _ in range(200):
         R = hi - fhi * (hi - lo) / (fhi - flo)
         if not (lo < R < hi):
             R = (lo + hi) / 2
         fR, br = f(R, xg)
-        xg = br.x if br.sharp else xg
+        xg = br if br.sharp else xg
         if fR == 0:
             return R, br
         if fR > 0:
@@ -677,7 +769,7 @@ def _secant(H, R0, x0, tol, a, b, slope=None, rel0=None):
     if not br0.sharp:
         return None
     key = (br0.sharp, br0.worse)
-    xg = br0.x
+    xg = br0
     if slope is None:
         R1 = R0 * (1 + rel0)
         h1, br1 = H(R1, xg)
@@ -696,7 +788,7 @@ def _secant(H, R0, x0, tol, a, b, slope=None, rel0=None):
         hn, brn = H(Rn, xg)
         if (brn.sharp, brn.worse) != key:
             return None
-        xg = brn.x
+        xg = brn
         step = abs(Rn - Rp)
         if hn != hp and Rn != Rp:
             slope = (hn - hp) / (Rn - Rp)
@@ -745,7 +837,43 @@ def _mp_refine(R0, bracket, cp, dt, eps, variant, shift, model, x0=None, slope=N
         if kb is not None:
             R, brr = _bracketed_root(G, kb[0], kb[1], tol, x0)
             return "kink", R, brr, None, None
+    jb = _jump_bracket(R0, a, b, cp, dt, eps, mf, shift, model, x0)
+    if jb is not None:
+        return "jump", jb[0], jb[1], None, None
     raise VerificationError("optimum could not be bracketed inside the float64 bracket")
+
+
+def _key(br: _Branch):
+    return (br.sharp, br.worse, br.xl is None)
+
+
+def _jump_bracket(R0, a, b, cp, dt, eps, mf, shift, model, x0):
+    """Supremum at a discontinuity of the objective (the formula changes: a fixed point appears or
+    disappears).  Bisect on the change of branch next to R0 down to working precision; the
+    optimum is the end point on the higher side.  Returns (R, branch) or None."""
+    def at(R):
+        br = _classify(R, cp, dt, eps, mf, model, x0)
+        return br, _value(R, cp, dt, eps, mf, shift, br, polish=1)
+
+    rel = mp.mpf("1e-7")
+    while True:
+        lo, hi = max(a, R0 * (1 - rel)), min(b, R0 * (1 + rel))
+        bl, vl = at(lo)
+        bh, vh = at(hi)
+        if _key(bl) != _key(bh):
+            break
+        if lo == a and hi == b:
+            return None
+        rel *= 30
+    tol = mp.mpf(10) ** (-mp.mp.dps + 6)
+    while hi - lo > tol * hi:
+        m = (lo + hi) / 2
+        bm, vm = at(m)
+        if _key(bm) == _key(bl):
+            lo, bl, vl = m, bm, vm
+        else:
+            hi, bh, vh = m, bm, vm
+    return (lo, bl) if vl >= vh else (hi, bh)
 
 
 def _local_exponent(R, br, cp, dt, eps, variant, shift, model, h0=None, slope=None):
@@ -757,7 +885,7 @@ def _local_exponent(R, br, cp, dt, eps, variant, shift, model, h0=None, slope=No
     mf, _ = _compiled(variant)
     cp, dt, eps = mp.mpf(cp), mp.mpf(dt), mp.mpf(eps)
     h = mp.mpf(10) ** (-(mp.mp.dps // 2))
-    xg = br.x if br.sharp else None
+    xg = br if br.sharp else None
 
     def H(Rv, cv):
         return _H(Rv, cv, dt, eps, mf, shift, model, xg)[0]
@@ -854,7 +982,7 @@ def _solve_at(cp, dt, eps, variant, shift, w, R0, bracket, x0=None, exponent=Tru
         mf, _ = _compiled(variant)
         d = _value(R, mp.mpf(cp), mp.mpf(dt), mp.mpf(eps), mf, shift, br, details=True)
         ex = None
-        if exponent:
+        if exponent and kind != "jump":
             ex = (_local_exponent(R, br, cp, dt, eps, variant, shift, model, h0, sl) if kind == "stationary"
                   else _kink_exponent(R, br, cp, dt, eps, variant, model))
         return kind, R, br, d, ex, sl
@@ -902,17 +1030,29 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
         raise ValueError(f"model must be 'consistent' or 'paper', got {model!r}")
     Rf, vf, edge, bracket, xf = _float_optimum(cp, dtf, epsf, variant, shift, grid_points, warm, model)
     w1, w2 = dps + 12, 2 * dps + 12
+    # the float optimum pressed against an end of [d_t, C'] (within its resolution) is an edge
+    # optimum when the objective at the end is at least as large
+    if edge is None:
+        for end, name in ((dtf * (1 + 1e-9), "lower"), (cp, "upper")):
+            if abs(Rf / end - 1) < 1e-5:
+                ve = objective_float(np.array([end]), cp, dtf, epsf, variant, shift, model)[0][0]
+                if ve >= vf * (1 - 1e-9):
+                    edge = name
     if edge is not None:
+        # at R = d_t exactly p = 1 (every text holds every concept) and the objective drops: the
+        # lower-edge value is the limit R -> d_t+ (evaluated at d_t (1 + 10^-(w2-5)))
         R = mp.mpf(dtf) if edge == "lower" else mp.mpf(cp)
         with mp.workdps(w2):
-            d = objective(R, cp, dtf, epsf, alpha_variant=variant, shift=shift, details=True,
+            Re = R * (1 + mp.mpf(10) ** (-(w2 - 5))) if edge == "lower" else R
+            d = objective(Re, cp, dtf, epsf, alpha_variant=variant, shift=shift, details=True,
                           model=model)
+            d["value"] = d["value"] * R / Re
         return _result(cp, dtf, epsf, R, d, None, dps, w2, None, edge, False, variant, shift, t0, Rf)
     x0 = None if not np.isfinite(xf) else xf
     k1, R1, b1, d1, e1, s1 = _solve_at(cp, dtf, epsf, variant, shift, w1, Rf, bracket, x0,
                                        exponent=exponent, model=model,
                                        tol=mp.mpf(10) ** (-(dps + 4)))
-    x1 = b1.x if b1.sharp else None
+    x1 = b1 if b1.sharp else None
     k2, R2, b2, d2, e2, _ = _solve_at(cp, dtf, epsf, variant, shift, w2, R1, bracket, x0=x1,
                                       exponent=exponent, model=model, slope=s1,
                                       tol=mp.mpf(10) ** (-(dps + 10)))
@@ -922,7 +1062,7 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
         digits = min(agree_digits(R1, R2), w2)
         if digits < dps:
             raise VerificationError(f"optimum R*: only {digits} digits verified (asked for {dps})")
-        edig = min(agree_digits(e1, e2), w2) if exponent else None
+        edig = min(agree_digits(e1, e2), w2) if exponent and e1 is not None else None
         # objective on both sides (global max is the float stage's job; this checks the refinement)
         both = True
         v0 = d2["value"]
