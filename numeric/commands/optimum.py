@@ -21,7 +21,7 @@ import numpy as np
 from ..cli import CommandResult, add_json_flag, dumps
 from ..io import atomic_write
 from ..optimum import MAX_OPT_DPS, asymptotic_optimum, check_problem, finite_optimum
-from ..precision import check_dps
+from ..precision import VerificationError, check_dps
 from ..progress import progress_bar
 
 __all__ = ["register", "run_optimum", "run_sweep", "SWEEP_COLUMNS"]
@@ -105,8 +105,11 @@ def run_optimum(args) -> dict:
         raise ValueError(f"--dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}")
     cp = _float_arg(args.compute, "--compute")
     check_problem(args.dt, args.eps, cp)
-    r = finite_optimum(args.dt, args.eps, cp, dps, alpha_variant=args.alpha_variant,
-                       shift=not args.no_shift, model=args.model)
+    try:
+        r = finite_optimum(args.dt, args.eps, cp, dps, alpha_variant=args.alpha_variant,
+                           shift=not args.no_shift, model=args.model)
+    except VerificationError as exc:
+        raise ValueError(f"--compute {args.compute}: numerical verification failed ({exc})") from None
     return r.to_json(vs, tau)
 
 
@@ -132,9 +135,12 @@ def run_sweep(args) -> CommandResult:
     with progress_bar(k, "sweep") as update:
         for i, cp in enumerate(grid):
             warm = None if ratio is None else ratio * math.sqrt(cp)
-            r = finite_optimum(args.dt, args.eps, float(cp), dps, alpha_variant=args.alpha_variant,
-                               shift=not args.no_shift, warm=warm, exponent=not args.no_exponent,
-                               model=args.model)
+            try:
+                r = finite_optimum(args.dt, args.eps, float(cp), dps, alpha_variant=args.alpha_variant,
+                                   shift=not args.no_shift, warm=warm, exponent=not args.no_exponent,
+                                   model=args.model)
+            except VerificationError as exc:
+                raise ValueError(f"sweep at C' = {cp!r}: numerical verification failed ({exc})") from None
             ratio = float(r.R) / math.sqrt(cp)
             row = r.to_json(vs, tau)
             row["C_prime"] = repr(float(cp))

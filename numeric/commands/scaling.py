@@ -5,7 +5,7 @@ from __future__ import annotations
 from derivations.ensemble import parse_ensemble
 
 from ..cli import add_json_flag
-from ..precision import check_dps
+from ..precision import VerificationError, check_dps
 from ..scaling import scaling_params
 
 
@@ -21,7 +21,10 @@ def register(sub) -> None:
 def run(args) -> dict:
     dps = check_dps(args.dps, "--dps")
     ens = parse_ensemble(args.ensemble)
-    out = scaling_params(ens, dps).to_json()
+    try:
+        out = scaling_params(ens, dps).to_json()
+    except VerificationError as exc:
+        raise ValueError(f"ensemble {args.ensemble}: numerical verification failed ({exc})") from None
     out["ensemble"] = ens.spec()
     out["omega"] = "1"
     out["note"] = ("beta_over_omega is beta/Omega; Omega has no agreed printed value (Omega = 1 is the "
