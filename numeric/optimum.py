@@ -144,6 +144,8 @@ def _compiled(variant: str):
     # combined evaluations share common subexpressions (one pass instead of several)
     mods = [{"Log1p": mp.log1p}, "mpmath"]
     mpf_["newton"] = sp.lambdify(args, [exprs["deps"], exprs["ddeps"]], modules=mods, cse=True)
+    mpf_["resid2"] = sp.lambdify(args, [exprs["de_residual"], exprs["dde_residual"]], modules=mods,
+                                 cse=True)
     mpf_["law"] = sp.lambdify(args, [exprs["eps_of_x"], exprs["alpha2"], exprs["beta3"], exprs["nu"]],
                               modules=mods, cse=True)
     npf = {k: sp.lambdify(args, v, modules=[{"Log1p": np.log1p}, "numpy"], cse=True)
@@ -341,13 +343,14 @@ class _Branch:
     xl: object = None    # lower (error-floor) DE fixed point (consistent model; None if absent)
 
 
-def _floor_root(res, dres, hi, guess, tol):
+def _floor_root(res, res2, hi, guess, tol):
     """The lower DE fixed point on [0, hi] (res(0) > 0 > res(hi)); Newton from ``guess`` if it stays
-    inside, else the bracketed Illinois iteration."""
+    inside (``res2`` returns residual and derivative), else the bracketed Illinois iteration."""
     if guess is not None:
         x = mp.mpf(guess)
         for _ in range(8):
-            step = res(x) / dres(x)
+            f, fx = res2(x)
+            step = f / fx
             x = x - step
             if not (0 < x < hi):
                 break
@@ -371,7 +374,7 @@ def _classify(R, cp, dt, eps, mf, model, x_guess=None) -> _Branch:
         g = _fold_start(float(R), float(T), float(dt), float(eps))
         x = None if g is None else mp.mpf(g)
     res = lambda t: mf["de_residual"](t, R, T, dt, eps)  # noqa: E731
-    dres = lambda t: mf["dde_residual"](t, R, T, dt, eps)  # noqa: E731
+    dres = lambda t: mf["resid2"](t, R, T, dt, eps)  # noqa: E731
     if x is not None:
         xs, ok, fxx = _newton_x(mf["newton"], x, (R, T, dt, eps), tol)
         if ok and 0 < xs < 1 and fxx > 0:
@@ -448,7 +451,8 @@ def _value(R, cp, dt, eps, mf, shift, br: _Branch, polish: int = 2, details=Fals
         if br.xl is not None:  # consistent model: successful decoding ends on the error floor
             xl = br.xl
             for _ in range(polish):
-                xl = xl - mf["de_residual"](xl, *args) / mf["dde_residual"](xl, *args)
+                f, fx = mf["resid2"](xl, *args)
+                xl = xl - f / fx
             delta = delta + (1 - pb) * mf["unlearned"](xl, *args)
         elif br.worse:  # no lower fixed point: decoding can only stop on the upper one
             delta = stuck / eps
@@ -612,15 +616,26 @@ def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
         floor[worse] = fw
     todo = np.isnan(floor)
     if todo.any():
-        lo_ = np.zeros(int(todo.sum()))
-        hi_ = hi[todo]
-        Rt, Tt = Rk[todo], Tk[todo]
-        for _ in range(60):
-            mid = 0.5 * (lo_ + hi_)
-            pos = nf["de_residual"](mid, Rt, Tt, dt, eps) > 0
-            lo_ = np.where(pos, mid, lo_)
-            hi_ = np.where(pos, hi_, mid)
-        floor[todo] = nf["unlearned"](0.5 * (lo_ + hi_), Rt, Tt, dt, eps)
+        Rt, Tt, ht = Rk[todo], Tk[todo], hi[todo]
+        # DE from x = 0 climbs monotonically to the smallest fixed point; a few steps, then Newton
+        x = np.zeros(int(todo.sum()))
+        for _ in range(6):
+            x = np.minimum(x + nf["de_residual"](x, Rt, Tt, dt, eps), ht)
+        for _ in range(6):
+            f = nf["de_residual"](x, Rt, Tt, dt, eps)
+            fx = nf["dde_residual"](x, Rt, Tt, dt, eps)
+            x = np.clip(x - f / fx, 0.0, ht)
+        bad = ~(np.abs(nf["de_residual"](x, Rt, Tt, dt, eps)) <= 1e-10 * np.maximum(x, 1e-300))
+        if bad.any():  # slow cases (near a fold): bracketed bisection on [0, hi]
+            lo_, hi_ = np.zeros(int(bad.sum())), ht[bad]
+            Rb, Tb = Rt[bad], Tt[bad]
+            for _ in range(60):
+                mid = 0.5 * (lo_ + hi_)
+                pos = nf["de_residual"](mid, Rb, Tb, dt, eps) > 0
+                lo_ = np.where(pos, mid, lo_)
+                hi_ = np.where(pos, hi_, mid)
+            x[bad] = 0.5 * (lo_ + hi_)
+        floor[todo] = nf["unlearned"](x, Rt, Tt, dt, eps)
     return floor
 
 
