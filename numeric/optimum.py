@@ -148,8 +148,11 @@ def _compiled(variant: str):
                                  cse=True)
     mpf_["law"] = sp.lambdify(args, [exprs["eps_of_x"], exprs["alpha2"], exprs["beta3"], exprs["nu"]],
                               modules=mods, cse=True)
-    npf = {k: sp.lambdify(args, v, modules=[{"Log1p": np.log1p}, "numpy"], cse=True)
-           for k, v in exprs.items()}
+    nmods = [{"Log1p": np.log1p}, "numpy"]
+    npf = {k: sp.lambdify(args, v, modules=nmods, cse=True) for k, v in exprs.items()}
+    npf["newton"] = sp.lambdify(args, [exprs["deps"], exprs["ddeps"]], modules=nmods, cse=True)
+    npf["law"] = sp.lambdify(args, [exprs["eps_of_x"], exprs["alpha2"], exprs["beta3"], exprs["nu"]],
+                             modules=nmods, cse=True)
     return mpf_, npf
 
 
@@ -530,23 +533,23 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
         for _ in range(40):
             if not m.any():
                 break
-            f = nf["deps"](x[m], *args(m))
-            fx = nf["ddeps"](x[m], *args(m))
+            f, fx = nf["newton"](x[m], *args(m))
             step = f / fx
             x[m] = np.clip(x[m] - step, 1e-300, 1.0)
             done = ~(np.abs(step) > 1e-14 * x[m])  # converged (or nan: left to the checks below)
             idx = np.flatnonzero(m)
             m[idx[done]] = False
         ok = has & np.isfinite(x) & (x > 0) & (x < 1)
-        ok[ok] &= np.abs(nf["deps"](x[ok], *args(ok))) < 1e-6 * np.maximum(1.0, np.abs(nf["eps_of_x"](x[ok], *args(ok))) / x[ok])
-        ok[ok] &= nf["ddeps"](x[ok], *args(ok)) > 0
+        f_ok, fx_ok = nf["newton"](x[ok], *args(ok))
+        good = (np.abs(f_ok) < 1e-6 * np.maximum(1.0, np.abs(nf["eps_of_x"](x[ok], *args(ok))) / x[ok])) \
+            & (fx_ok > 0)
+        ok[ok] = good
         sharp = ok
         if ok.any():
             Rk, Tk, xk = R[ok], T[ok], x[ok]
-            es = nf["eps_of_x"](xk, Rk, Tk, dt, eps)
-            al = np.sqrt(nf["alpha2"](xk, Rk, Tk, dt, eps))
-            be = np.cbrt(nf["beta3"](xk, Rk, Tk, dt, eps)) if shift else 0.0
-            nu = nf["nu"](xk, Rk, Tk, dt, eps)
+            es, a2, b3, nu = (np.broadcast_to(v, xk.shape) for v in nf["law"](xk, Rk, Tk, dt, eps))
+            al = np.sqrt(a2)
+            be = np.cbrt(b3) if shift else 0.0
             n = Rk / eps
             z = np.sqrt(n) * (es - be * n ** (-2.0 / 3.0) - eps) / al
             stuck = nu.copy()
