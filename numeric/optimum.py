@@ -1048,15 +1048,7 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
         raise ValueError(f"model must be 'consistent' or 'paper', got {model!r}")
     Rf, vf, edge, bracket, xf = _float_optimum(cp, dtf, epsf, variant, shift, grid_points, warm, model)
     w1, w2 = dps + 12, 2 * dps + 12
-    # the float optimum pressed against an end of [d_t, C'] (within its resolution) is an edge
-    # optimum when the objective at the end is at least as large
-    if edge is None:
-        for end, name in ((dtf * (1 + 1e-9), "lower"), (cp, "upper")):
-            if abs(Rf / end - 1) < 1e-5:
-                ve = objective_float(np.array([end]), cp, dtf, epsf, variant, shift, model)[0][0]
-                if ve >= vf * (1 - 1e-9):
-                    edge = name
-    if edge is not None:
+    def edge_result(edge):
         # at R = d_t exactly p = 1 (every text holds every concept) and the objective drops: the
         # lower-edge value is the limit R -> d_t+ (evaluated at d_t (1 + 10^-(w2-5)))
         R = mp.mpf(dtf) if edge == "lower" else mp.mpf(cp)
@@ -1066,10 +1058,26 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
                           model=model)
             d["value"] = d["value"] * R / Re
         return _result(cp, dtf, epsf, R, d, None, dps, w2, None, edge, False, variant, shift, t0, Rf)
+
+    # the float optimum pressed against an end of [d_t, C'] (within its resolution) is an edge
+    # optimum when the objective at the end is at least as large
+    if edge is None:
+        for end, name in ((dtf * (1 + 1e-9), "lower"), (cp, "upper")):
+            if abs(Rf / end - 1) < 1e-5:
+                ve = objective_float(np.array([end]), cp, dtf, epsf, variant, shift, model)[0][0]
+                if ve >= vf * (1 - 1e-9):
+                    edge = name
+    if edge is not None:
+        return edge_result(edge)
     x0 = None if not np.isfinite(xf) else xf
     k1, R1, b1, d1, e1, s1 = _solve_at(cp, dtf, epsf, variant, shift, w1, Rf, bracket, x0,
                                        exponent=exponent, model=model,
                                        tol=mp.mpf(10) ** (-(dps + 4)))
+    # a refinement that runs into an end of the admissible range is an edge optimum
+    if abs(R1 / dtf - 1) < mp.mpf("1e-9"):
+        return edge_result("lower")
+    if abs(R1 / cp - 1) < mp.mpf("1e-9"):
+        return edge_result("upper")
     x1 = b1 if b1.sharp else None
     k2, R2, b2, d2, e2, _ = _solve_at(cp, dtf, epsf, variant, shift, w2, R1, bracket, x0=x1,
                                       exponent=exponent, model=model, slope=s1,
