@@ -151,6 +151,8 @@ def _compiled(variant: str):
     nmods = [{"Log1p": np.log1p}, "numpy"]
     npf = {k: sp.lambdify(args, v, modules=nmods, cse=True) for k, v in exprs.items()}
     npf["newton"] = sp.lambdify(args, [exprs["deps"], exprs["ddeps"]], modules=nmods, cse=True)
+    npf["resid2"] = sp.lambdify(args, [exprs["de_residual"], exprs["dde_residual"]], modules=nmods,
+                                cse=True)
     npf["law"] = sp.lambdify(args, [exprs["eps_of_x"], exprs["alpha2"], exprs["beta3"], exprs["nu"]],
                              modules=nmods, cse=True)
     return mpf_, npf
@@ -556,15 +558,10 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
             if model == "consistent":
                 worse = es < eps  # channel worse than threshold: decoding stops on the upper fixed point
                 if worse.any():
-                    lo_ = xk[worse].copy()
-                    hi_ = np.full_like(lo_, eps)
                     Rw, Tw = Rk[worse], Tk[worse]
-                    for _ in range(56):
-                        mid = 0.5 * (lo_ + hi_)
-                        pos = nf["de_residual"](mid, Rw, Tw, dt, eps) > 0
-                        lo_ = np.where(pos, mid, lo_)
-                        hi_ = np.where(pos, hi_, mid)
-                    stuck[worse] = eps * nf["unlearned"](0.5 * (lo_ + hi_), Rw, Tw, dt, eps)
+                    xu = _vroot(lambda t: nf["resid2"](t, Rw, Tw, dt, eps), xk[worse].copy(),
+                                np.full(int(worse.sum()), eps), np.full(int(worse.sum()), eps))
+                    stuck[worse] = eps * nf["unlearned"](xu, Rw, Tw, dt, eps)
             pbk = 0.5 * ssp.erfc(z / math.sqrt(2))
             delta = stuck * pbk / eps
             if model == "consistent":
@@ -604,12 +601,11 @@ def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
         lo_ = xk[worse] * 1e-12
         hi_ = xk[worse] * (1 - 1e-6)
         valid = (nf["deps"](lo_, Rw, Tw, dt, eps) > 0) & (nf["deps"](hi_, Rw, Tw, dt, eps) < 0)
-        for _ in range(56):  # bisection on eps'(x): the local maximum of eps(x) below x*
-            mid = 0.5 * (lo_ + hi_)
-            pos = nf["deps"](mid, Rw, Tw, dt, eps) > 0
-            lo_ = np.where(pos, mid, lo_)
-            hi_ = np.where(pos, hi_, mid)
-        xm = 0.5 * (lo_ + hi_)
+        # the local maximum of eps(x) below x*: safeguarded Newton on eps'(x) from the Poisson guess
+        with np.errstate(all="ignore"):
+            a = dt * Tw / Rw
+            g0 = -ssp.lambertw(-1.0 / np.maximum(a, math.e), 0).real * eps / dt
+        xm = _vroot(lambda t: nf["newton"](t, Rw, Tw, dt, eps), lo_, hi_, g0)
         em = nf["eps_of_x"](xm, Rw, Tw, dt, eps)
         exists = valid & (em > eps) & np.isfinite(em)
         hw = np.where(exists, xm, np.nan)
@@ -620,26 +616,41 @@ def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
     todo = np.isnan(floor)
     if todo.any():
         Rt, Tt, ht = Rk[todo], Tk[todo], hi[todo]
-        # DE from x = 0 climbs monotonically to the smallest fixed point; a few steps, then Newton
+        # DE from x = 0 climbs monotonically towards the smallest fixed point: a good Newton start
         x = np.zeros(int(todo.sum()))
-        for _ in range(6):
+        for _ in range(3):
             x = np.minimum(x + nf["de_residual"](x, Rt, Tt, dt, eps), ht)
-        for _ in range(6):
-            f = nf["de_residual"](x, Rt, Tt, dt, eps)
-            fx = nf["dde_residual"](x, Rt, Tt, dt, eps)
-            x = np.clip(x - f / fx, 0.0, ht)
-        bad = ~(np.abs(nf["de_residual"](x, Rt, Tt, dt, eps)) <= 1e-10 * np.maximum(x, 1e-300))
-        if bad.any():  # slow cases (near a fold): bracketed bisection on [0, hi]
-            lo_, hi_ = np.zeros(int(bad.sum())), ht[bad]
-            Rb, Tb = Rt[bad], Tt[bad]
-            for _ in range(60):
-                mid = 0.5 * (lo_ + hi_)
-                pos = nf["de_residual"](mid, Rb, Tb, dt, eps) > 0
-                lo_ = np.where(pos, mid, lo_)
-                hi_ = np.where(pos, hi_, mid)
-            x[bad] = 0.5 * (lo_ + hi_)
+        x = _vroot(lambda t: nf["resid2"](t, Rt, Tt, dt, eps), np.zeros_like(x), ht, x)
         floor[todo] = nf["unlearned"](x, Rt, Tt, dt, eps)
     return floor
+
+
+def _vroot(fun2, lo, hi, x0, maxit=80):
+    """Vectorised safeguarded Newton: roots of f on [lo, hi] with f(lo) > 0 > f(hi).
+
+    ``fun2(x)`` returns (f, f'); a Newton step leaving the current bracket is replaced by
+    bisection, so every component converges (bisection at worst).
+    """
+    lo, hi = lo.astype(float).copy(), hi.astype(float).copy()
+    x = np.where((x0 > lo) & (x0 < hi), x0, 0.5 * (lo + hi))
+    active = np.ones(x.shape, dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(maxit):
+            f, fx = fun2(x)
+            f = np.broadcast_to(f, x.shape)
+            fx = np.broadcast_to(fx, x.shape)
+            pos = f > 0
+            lo = np.where(pos, x, lo)
+            hi = np.where(pos, hi, x)
+            xn = x - f / fx
+            out = ~((xn > lo) & (xn < hi)) | ~np.isfinite(xn)
+            xn = np.where(out, 0.5 * (lo + hi), xn)
+            done = (np.abs(xn - x) <= 1e-12 * np.abs(x) + 1e-300) | (hi - lo <= 1e-14 * hi)
+            x = np.where(active, xn, x)
+            active &= ~done
+            if not active.any():
+                break
+    return x
 
 
 def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, model="consistent",
@@ -676,26 +687,31 @@ def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, mode
         if i == 0 or i == k - 1:
             r, v, x, br = grid[i], vals[i], xs[i], (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
         else:
-            a_, b_ = math.log(grid[i - 1]), math.log(grid[i + 1])
             r, v, x = grid[i], vals[i], xs[i]
+            sb = math.log(r)
+            half = max(math.log(grid[i + 1]) - sb, sb - math.log(grid[i - 1]))
+            zl = None
             for _ in range(zoom_levels):
-                z = np.linspace(a_, b_, zoom_points)
+                # windows are centred on the best point so far (it may sit just before a drop)
+                z = np.linspace(max(sb - half, lo), min(sb + half, hi), zoom_points)
                 zv, zx, _ = objective_float(np.exp(z), cp, dt, eps, variant, shift, model)
                 j = int(np.argmax(zv))
-                if zv[j] > v:
-                    r, v, x = math.exp(z[j]), zv[j], zx[j]
-                j = min(max(j, 1), zoom_points - 2)
-                a_, b_ = z[j - 1], z[j + 1]
-                zl = (z[j - 1], z[j], z[j + 1], zv[j - 1], zv[j], zv[j + 1])
-            s0, s1, s2, f0, f1, f2 = zl
-            den = (s1 - s0) * (f1 - f2) - (s1 - s2) * (f1 - f0)
-            if den != 0 and np.isfinite(den):
-                sv = s1 - 0.5 * ((s1 - s0) ** 2 * (f1 - f2) - (s1 - s2) ** 2 * (f1 - f0)) / den
-                if a_ < sv < b_:
-                    pv, px, _ = objective_float(np.array([math.exp(sv)]), cp, dt, eps, variant, shift,
-                                                model)
-                    if pv[0] >= v:
-                        r, v, x = math.exp(sv), pv[0], px[0]
+                if zv[j] >= v:
+                    r, v, x, sb = math.exp(z[j]), zv[j], zx[j], z[j]
+                    zl = (z[j - 1], z[j], z[j + 1], zv[j - 1], zv[j], zv[j + 1]) \
+                        if 0 < j < zoom_points - 1 else None
+                half = (z[-1] - z[0]) / (zoom_points - 1)
+            a_, b_ = max(sb - half, lo), min(sb + half, hi)
+            if zl is not None:
+                s0, s1, s2, f0, f1, f2 = zl
+                den = (s1 - s0) * (f1 - f2) - (s1 - s2) * (f1 - f0)
+                if den != 0 and np.isfinite(den):
+                    sv = s1 - 0.5 * ((s1 - s0) ** 2 * (f1 - f2) - (s1 - s2) ** 2 * (f1 - f0)) / den
+                    if a_ < sv < b_:
+                        pv, px, _ = objective_float(np.array([math.exp(sv)]), cp, dt, eps, variant,
+                                                    shift, model)
+                        if pv[0] >= v:
+                            r, v, x = math.exp(sv), pv[0], px[0]
             br = (math.exp(a_), math.exp(b_))
         if best is None or v > best[1]:
             best = (r, v, br, x)
