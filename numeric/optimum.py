@@ -632,6 +632,7 @@ def _vroot(fun2, lo, hi, x0, maxit=80):
     bisection, so every component converges (bisection at worst).
     """
     lo, hi = lo.astype(float).copy(), hi.astype(float).copy()
+    scale = 1e-14 * hi  # absolute resolution (roots that are essentially 0, e.g. tiny error floors)
     x = np.where((x0 > lo) & (x0 < hi), x0, 0.5 * (lo + hi))
     active = np.ones(x.shape, dtype=bool)
     with np.errstate(all="ignore"):
@@ -642,10 +643,13 @@ def _vroot(fun2, lo, hi, x0, maxit=80):
             pos = f > 0
             lo = np.where(pos, x, lo)
             hi = np.where(pos, hi, x)
-            xn = x - f / fx
+            step = f / fx
+            xn = x - step
             out = ~((xn > lo) & (xn < hi)) | ~np.isfinite(xn)
             xn = np.where(out, 0.5 * (lo + hi), xn)
-            done = (np.abs(xn - x) <= 1e-12 * np.abs(x) + 1e-300) | (hi - lo <= 1e-14 * hi)
+            done = (np.abs(step) <= 1e-12 * np.abs(x) + scale) | (hi - lo <= 1e-12 * hi) \
+                | ~np.isfinite(f)
+            xn = np.where(done & ~out, xn, np.where(done, x, xn))
             x = np.where(active, xn, x)
             active &= ~done
             if not active.any():
