@@ -413,6 +413,35 @@ def _given_rtol(value) -> float:
     return max(DIAG_RTOL, 10.0 ** (1 - digits))
 
 
+def _rounded_as_given(value, ours) -> int | None:
+    """Number of significant digits of ``value`` when it is ``ours`` correctly rounded to them.
+
+    Examples
+    --------
+    >>> import mpmath as mp
+    >>> _rounded_as_given("0.7968", mp.mpf("0.796812130020020046"))
+    4
+    >>> _rounded_as_given("0.7969", mp.mpf("0.796812130020020046")) is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    mant = text.split("e")[0].lstrip("+-")
+    digits = len(mant.replace(".", "").lstrip("0"))
+    if digits == 0 or digits > 40:
+        return None
+    try:
+        theirs = mp.mpf(text)
+    except (ValueError, TypeError):
+        return None
+    if theirs == 0 or ours == 0:
+        return None
+    with mp.workdps(digits + 30):
+        ulp = mp.mpf(10) ** (int(mp.floor(mp.log10(abs(theirs)))) - digits + 1)
+        return digits if abs(mp.mpf(text) - ours) <= ulp / 2 else None
+
+
 def _diagnose(quantity: str, row: dict, theirs, ours, dps: int) -> str | None:
     """Name the known cause that explains ``theirs`` (None when no known cause matches)."""
     tol = _given_rtol(row.get("value"))
@@ -547,7 +576,12 @@ def _check_row(quantity: str, row: dict, theirs, ours, rtol: float, dps: int) ->
         rd = _rel(theirs, ours)
         agree = rd <= rtol
         note = None
-        if PRECISION_BAND[0] <= rd <= PRECISION_BAND[1]:
+        given = _rounded_as_given(row.get("value"), ours)
+        if not agree and given:
+            agree = True
+            note = (f"agrees to the {given} significant digits given (their value is ours correctly "
+                    "rounded; --rtol applies to values given to more digits)")
+        elif PRECISION_BAND[0] <= rd <= PRECISION_BAND[1]:
             note = (f"float64/float128 precision (relative difference {rd:.1e} is binary "
                     "floating-point rounding)")
         elif not agree:
