@@ -688,6 +688,7 @@ def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, mode
             if min(grid[min(i + 1, k - 1)], 1.02 * cp / grid[max(i - 1, 0)]) >= top]
     best = None
     for i in cand:
+        curv = None
         if i == 0 or i == k - 1:
             r, v, x, br = grid[i], vals[i], xs[i], (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
         else:
@@ -708,6 +709,9 @@ def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, mode
             a_, b_ = max(sb - half, lo), min(sb + half, hi)
             if zl is not None:
                 s0, s1, s2, f0, f1, f2 = zl
+                # second derivative in s = log R -> d^2 R_learned/dR^2 ~ f''(s)/R^2 at the maximum
+                fss = 2 * ((f0 - f1) / (s0 - s1) - (f2 - f1) / (s2 - s1)) / (s0 - s2)
+                curv = fss / math.exp(2 * s1) if np.isfinite(fss) and fss < 0 else None
                 den = (s1 - s0) * (f1 - f2) - (s1 - s2) * (f1 - f0)
                 if den != 0 and np.isfinite(den):
                     sv = s1 - 0.5 * ((s1 - s0) ** 2 * (f1 - f2) - (s1 - s2) ** 2 * (f1 - f0)) / den
@@ -718,14 +722,14 @@ def _float_optimum(cp, dt, eps, variant, shift, grid_points=120, warm=None, mode
                             r, v, x = math.exp(sv), pv[0], px[0]
             br = (math.exp(a_), math.exp(b_))
         if best is None or v > best[1]:
-            best = (r, v, br, x)
-    r, v, br, x = best
+            best = (r, v, br, x, curv)
+    r, v, br, x, curv = best
     edge = None
     if r <= grid[0] * (1 + 1e-12):
         edge = "lower"
     elif r >= grid[-1] * (1 - 1e-12):
         edge = "upper"
-    return r, v, edge, br, x
+    return r, v, edge, br, x, curv
 
 
 # ---------------------------------------------------------------- mp stage
@@ -1013,12 +1017,12 @@ class OptimumResult:
 
 
 def _solve_at(cp, dt, eps, variant, shift, w, R0, bracket, x0=None, exponent=True, model="consistent",
-              slope=None, rel0=None, tol=None):
+              slope=None, rel0=None, tol=None, details=True):
     with mp.workdps(w):
         kind, R, br, h0, sl = _mp_refine(R0, bracket, cp, dt, eps, variant, shift, model, x0, slope, rel0,
                                          tol)
         mf, _ = _compiled(variant)
-        d = _value(R, mp.mpf(cp), mp.mpf(dt), mp.mpf(eps), mf, shift, br, details=True)
+        d = _value(R, mp.mpf(cp), mp.mpf(dt), mp.mpf(eps), mf, shift, br, details=True) if details else None
         ex = None
         if exponent and kind != "jump":
             ex = (_local_exponent(R, br, cp, dt, eps, variant, shift, model, h0, sl) if kind == "stationary"
@@ -1066,7 +1070,8 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
     variant = _variant(alpha_variant)
     if model not in ("consistent", "paper"):
         raise ValueError(f"model must be 'consistent' or 'paper', got {model!r}")
-    Rf, vf, edge, bracket, xf = _float_optimum(cp, dtf, epsf, variant, shift, grid_points, warm, model)
+    Rf, vf, edge, bracket, xf, curv = _float_optimum(cp, dtf, epsf, variant, shift, grid_points, warm,
+                                                     model)
     w1, w2 = dps + 12, 2 * dps + 12
     def edge_result(edge):
         # at R = d_t exactly p = 1 (every text holds every concept) and the objective drops: the
@@ -1090,9 +1095,11 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
     if edge is not None:
         return edge_result(edge)
     x0 = None if not np.isfinite(xf) else xf
+    # the float curvature (second difference at the maximum) seeds the secant slope
     k1, R1, b1, d1, e1, s1 = _solve_at(cp, dtf, epsf, variant, shift, w1, Rf, bracket, x0,
                                        exponent=exponent, model=model,
-                                       tol=mp.mpf(10) ** (-(dps + 4)))
+                                       tol=mp.mpf(10) ** (-(dps + 4)),
+                                       slope=None if curv is None else mp.mpf(curv), details=False)
     # a refinement that runs into an end of the admissible range is an edge optimum
     if abs(R1 / dtf - 1) < mp.mpf("1e-9"):
         return edge_result("lower")
