@@ -7,15 +7,33 @@ concepts R_learned(R) = R (1 - delta(R)) on the finite-R binomial concept-text
 ensemble lambda = (1-p+px)^(T-1), rho = (1-p+px)^(R/eps-1), p = d_t/R:
 
 * when the ensemble has a sharp threshold (the DE fixed point jumps: eps(x)
-  has an upper local minimum eps*), delta = nu* P_B / eps with the AMRU law
-  P_B = Q(sqrt(n)(eps* - beta n^{-2/3} - eps)/alpha), n = R/eps (the paper's
-  model; ``alpha_variant='reference'`` uses the published notebook's sign-error
+  has an upper local minimum eps*), the AMRU law gives the waterfall failure
+  probability P_B = Q(sqrt(n)(eps* - beta n^{-2/3} - eps)/alpha), n = R/eps
+  (``alpha_variant='reference'`` uses the published notebook's sign-error
   alpha, ``shift=False`` drops beta, both for comparison only);
 * when it has none (eps(x) monotone, small kappa) the law does not apply and
   delta is the DE residual L(y_oo) of the (unique) DE fixed point.
 
-The error floor (lower DE fixed point, ~e^{-d_t kappa}) is not part of the
-paper's delta and is left out (see :mod:`derivations.optimum`).
+What delta is, exactly (``model``):
+
+* ``model='paper'``: delta = nu* P_B / eps, nu* = eps* L(y*) (the paper's
+  P_b / eps).  Where eps* < eps this still uses the critical-point erasure
+  nu*, which is far below the real stuck fraction, and the objective gets a
+  spurious maximum at d_t kappa = e (where the jump first appears; MODEL.md
+  section 6 item 4).  Kept for comparison.
+* ``model='consistent'`` (default): a failed decoding stops on the upper DE
+  fixed point, a successful one on the lower (error-floor) fixed point:
+  delta = P_B s/eps + (1 - P_B) L(y_low), with s = nu* when eps <= eps* and
+  s = eps L(y_up(eps)) when eps > eps* (continuous at eps = eps*), and
+  L(y_low) the unlearned fraction on the smallest DE fixed point (when no
+  lower fixed point exists, delta = s/eps).  At the compute-optimal point of
+  the paper's settings the floor is ~1e-12 and the two models agree there;
+  they differ away from it (small d_t, small C').
+
+The objective is continuous but may have kinks (eps*(R) = eps) or jumps (a
+fixed point appears or disappears); :func:`finite_optimum` reports the kind
+of optimum found: ``stationary``, ``kink``, ``jump`` or ``boundary`` (R = d_t,
+where p -> 1, at C' ~ 1e2).
 
 Numerics
 --------
@@ -26,9 +44,10 @@ so neither float64 nor mpmath loses digits to 1 - p + p x when p ~ 1e-10.
 :func:`finite_optimum` is a *global* optimiser over every admissible R in
 [d_t, C'] (p <= 1, at least one text): a float64 scan of the objective on a
 log grid (vectorised Newton for the critical point of every R), refinement of
-every grid local maximum by bounded Brent, choice of the best, then mpmath
-refinement of the stationarity condition dR_learned/dR = 0 by a bracketed
-secant iteration.  The derivative is exact to working precision by the
+every grid local maximum by vectorised zooms and a parabolic vertex (cells
+that cannot beat the best grid value, since R_learned <= min(R, T), are
+skipped), choice of the best, then mpmath refinement of the stationarity
+condition dR_learned/dR = 0 by a secant iteration (bracketed fallbacks).  The derivative is exact to working precision by the
 complex-step method (the critical point x*(R) is continued to complex R by
 one Newton step: implicit differentiation of the tangency system).  The
 result is recomputed at a second precision and reported with the digits that
