@@ -31,7 +31,9 @@ the lower DE fixed point, of order e^{-d_t kappa} and so ~1e-12 at d_t = 6,
 kappa ~ kappa*), and (ii) any correction to the Gaussian law beyond beta.  When
 the ensemble has no sharp threshold (no jump of the DE fixed point), the
 law does not apply; the numeric layer then uses the DE residual
-delta = L(y_oo) (documented in :mod:`numeric.optimum`).
+delta = L(y_oo) (documented in :mod:`numeric.optimum`).  The numeric layer's default
+``model='consistent'`` also adds (i) and replaces nu* by the upper-fixed-point fraction where
+eps* < eps (the paper's literal delta is ``model='paper'``).
 
 References
 ----------
