@@ -34,6 +34,7 @@ import sympy as sp
 
 from derivations.graphs import FiniteLaw, GraphLaw, PowerLaw, parse_law
 
+from .evaluate import lambdify_mp
 from .precision import VerificationError, Verified, check_dps, verified
 
 __all__ = ["GiantResult", "giant", "solve_u", "law_of", "numeric_law", "NumericLaw",
@@ -73,8 +74,8 @@ class NumericLaw:
         self._poly = isinstance(law, FiniteLaw) or (isinstance(law, PowerLaw) and law.kmax is not None)
         if not self._poly:
             x = sp.Symbol("x")
-            self._g0 = sp.lambdify(x, law.G0(x), modules="mpmath")
-            self._g1 = sp.lambdify(x, law.G1(x), modules="mpmath")
+            self._g0 = lambdify_mp(x, law.G0(x))
+            self._g1 = lambdify_mp(x, law.G1(x))
 
     def _coeffs(self):
         prec = mp.mp.prec

@@ -34,7 +34,7 @@ from derivations.degree import FiniteSupport, Regular
 from derivations.ensemble import Ensemble
 from derivations.notation import X
 
-from .evaluate import compile_ensemble
+from .evaluate import compile_ensemble, lambdify_mp
 from .precision import VerificationError, Verified, agree_digits, check_dps, fmt
 from .thresholds import bp_threshold
 
@@ -85,7 +85,7 @@ def compiled_formulas(ens: Ensemble) -> dict:
         "beta3": dsc.beta_over_omega_cubed_of_x(ens),
         "nu": dsc.nu_of_x(ens),
     }
-    return {k: sp.lambdify(X, v, modules="mpmath") for k, v in exprs.items()}
+    return {k: lambdify_mp(X, v) for k, v in exprs.items()}
 
 
 def _signed_cbrt(v):

@@ -44,7 +44,7 @@ from derivations import thresholds as dth
 from derivations.ensemble import Ensemble
 from derivations.notation import X
 
-from .evaluate import compile_ensemble, critical_brackets
+from .evaluate import compile_ensemble, critical_brackets, lambdify_mp
 from .precision import VerificationError, agree_digits, check_dps, directed, fmt
 
 __all__ = ["ThresholdResult", "bp_threshold", "map_threshold", "threshold", "critical_brackets"]
@@ -118,8 +118,8 @@ def _enclosure(ens: Ensemble, x_star, dps: int):
 
     try:
         mods = [{"mpf": iv.mpf, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt}, "mpmath"]
-        deps = sp.lambdify(X, ens.deps_dx(X), modules=mods)
-        epsx = sp.lambdify(X, ens.eps_of_x(X), modules=mods)
+        deps = lambdify_mp(X, ens.deps_dx(X), modules=mods)
+        epsx = lambdify_mp(X, ens.eps_of_x(X), modules=mods)
         old = iv.dps
         iv.dps = 2 * dps + 20
         try:
@@ -256,7 +256,7 @@ def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
     area = dth.map_area(ens)
     rate = ens.design_rate()
     g_expr = area - rate
-    g = sp.lambdify(X, g_expr, modules="mpmath")
+    g = lambdify_mp(X, g_expr)
     ce = compile_ensemble(ens)
     x_bp = bp.x
 
@@ -293,8 +293,8 @@ def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
             from mpmath import iv
 
             mods = [{"mpf": iv.mpf, "exp": iv.exp}, "mpmath"]
-            gi = sp.lambdify(X, g_expr, modules=mods)
-            ei = sp.lambdify(X, ens.eps_of_x(X), modules=mods)
+            gi = lambdify_mp(X, g_expr, modules=mods)
+            ei = lambdify_mp(X, ens.eps_of_x(X), modules=mods)
             old = iv.dps
             iv.dps = hi
             try:

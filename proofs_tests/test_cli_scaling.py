@@ -100,3 +100,14 @@ def test_subprocess_scaling_params():
     q = subprocess.run([sys.executable, "-m", "numeric", "optimum", "--dt", "-1", "--eps", "0.5",
                         "--asymptotic", "--json"], capture_output=True, text=True, timeout=120)
     assert q.returncode == 2 and q.stdout == "" and len(q.stderr.strip().splitlines()) == 1
+
+
+def test_scaling_params_large_exact_binomial(capsys):
+    """The CLI.md example with exact binomial sides (constants with > 4300 digits) evaluates."""
+    from numeric.cli import main as cli_main
+
+    code = cli_main(["scaling-params", "binomial:5000,0.006/binomial:2000,0.006", "--dps", "15", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert 0.5 < float(data["alpha"]) < 0.7 and data["threshold"] is not None

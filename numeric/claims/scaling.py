@@ -23,6 +23,7 @@ from derivations import training as dtr
 from derivations.ensemble import parse_ensemble
 from derivations.notation import X
 
+from ..evaluate import lambdify_mp
 from ..precision import agree_digits
 from ..stats import bonferroni, proportion
 from . import NotApplicable, register, timed  # noqa: F401 - NotApplicable kept for symmetry
@@ -444,7 +445,7 @@ def claim_a11(profile: str):
 
     def constant():
         p = scaling_params(ens, 20)
-        c = sp.lambdify(X, dtr.bottleneck_constant(ens), "mpmath")
+        c = lambdify_mp(X, dtr.bottleneck_constant(ens))
         with mp.workdps(30):
             return float(p.threshold.value), float(c(p.x))
 
