@@ -34,7 +34,15 @@ __all__ = [
     "CLAIM_TABLE",
     "VERDICTS",
     "PROFILES",
+    "VERIFY_ALPHA",
+    "profile_dps",
+    "timed",
 ]
+
+#: Per-claim family-wise false-alarm probability of simulated evidence in ``verify``:
+#: each simulated comparison of a claim is made at confidence
+#: ``bonferroni(VERIFY_ALPHA, comparisons of that claim)``.
+VERIFY_ALPHA = 1e-3
 
 VERDICTS = ("confirmed", "confirmed-with-caveat", "refuted", "pending", "not-applicable")
 PROFILES = ("quick", "full")
@@ -227,6 +235,11 @@ def run_claim(claim: Claim, profile: str = "quick") -> ClaimResult:
         verdict, reason = "pending", f"evidence computation failed: {type(exc).__name__}: {exc}"
     return ClaimResult(claim.id, claim.title, claim.source, verdict, ev,
                        time.perf_counter() - t0, reason, claim.expect_refuted, claim.statement_latex)
+
+
+def profile_dps(profile: str) -> int:
+    """Working digits of numeric evidence: 30 in the quick profile, 60 in the full one."""
+    return 30 if profile == "quick" else 60
 
 
 def timed(kind: str, description: str, fn: Callable[[], tuple], caveat: str | None = None) -> Evidence:

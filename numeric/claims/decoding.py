@@ -20,14 +20,7 @@ from ..evaluate import compile_ensemble, de_iterate, largest_fixed_point
 from ..precision import agree_digits, fmt
 from ..stats import bonferroni, mean, proportion
 from ..thresholds import bp_threshold, map_threshold
-from . import register, timed
-
-#: Per-claim family-wise false-alarm probability of simulated evidence in verify.
-VERIFY_ALPHA = 1e-3
-
-
-def _dps(profile: str) -> int:
-    return 30 if profile == "quick" else 60
+from . import VERIFY_ALPHA, profile_dps, register, timed
 
 
 # --------------------------------------------------------------------------- A1
@@ -116,7 +109,7 @@ def _direct_minimum(ens: Ensemble, dps: int):
     r"\ \ (\lambda(0)=0),\qquad \varepsilon'(x^{*}) = 0 \text{ (tangency / spinodal)}",
 )
 def claim_a2(profile: str):
-    dps = _dps(profile)
+    dps = profile_dps(profile)
     ev = []
 
     def closed_forms():
@@ -207,7 +200,7 @@ def claim_a2(profile: str):
     r"p_{\mathrm{MAP}}(x) = x + \tfrac{1}{r}(1-x)^{r-1}\left(l + l(r-1)x - r x\right) - \tfrac{l}{r}",
 )
 def claim_a12(profile: str):
-    dps = _dps(profile)
+    dps = profile_dps(profile)
     ev = []
 
     def symbolic():

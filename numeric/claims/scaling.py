@@ -26,14 +26,7 @@ from derivations.notation import X
 from ..evaluate import lambdify_mp
 from ..precision import agree_digits
 from ..stats import bonferroni, proportion
-from . import NotApplicable, register, timed  # noqa: F401 - NotApplicable kept for symmetry
-
-#: Per-claim family-wise false-alarm probability of simulated evidence in verify.
-VERIFY_ALPHA = 1e-3
-
-
-def _dps(profile: str) -> int:
-    return 30 if profile == "quick" else 60
+from . import VERIFY_ALPHA, profile_dps, register, timed
 
 
 # --------------------------------------------------------------------------- A3
@@ -58,7 +51,7 @@ def claim_a3(profile: str):
     ev.append(timed("symbolic", "u = x/eps removes eps from DE; fold of kappa(v) = e^v log(d_t/v)/d_t "
                     "solved by Lambert W; folds exist iff d_t > e", symbolic))
 
-    dps = _dps(profile)
+    dps = profile_dps(profile)
     dts = [4, 6, 10] if profile == "quick" else [3, 4, 6, 10, 25, 100]
 
     def numeric():
@@ -139,7 +132,7 @@ def claim_a4(profile: str):
     ev.append(timed("symbolic", "closed form r_i = z^i rho^(i-1)(1-z)/(i-1)! equals the defining double sum "
                     "(symbolic coefficients, degree <= 7)",
                     lambda: (dsc.prove_r_identity(7), {"max_degree": 7, "orders": [2, 3]})))
-    dps = _dps(profile)
+    dps = profile_dps(profile)
 
     def numeric():
         p = scaling_params(parse_ensemble("regular:3/regular:6"), dps)
