@@ -19,13 +19,12 @@ import sympy as sp
 from derivations import graphs as dg
 from derivations import skills as dsk
 
-from . import Evidence, register, timed
-
-FAMILY_ALPHA = 1e-3
+from ..stats import bonferroni
+from . import VERIFY_ALPHA, Evidence, register, timed
 
 
 def _conf(k: int) -> float:
-    return 1.0 - FAMILY_ALPHA / k
+    return bonferroni(VERIFY_ALPHA, k)
 
 
 # ------------------------------------------------------------------------------------
