@@ -69,9 +69,10 @@ def claim_snippet(claim_id: str, entries: list[Entry]) -> str:
 
 
 def _claim_titles() -> dict[str, str]:
-    from .claims import CLAIM_TABLE
+    """LaTeX titles of the claims (plain-text titles escaped where no LaTeX one exists)."""
+    from .claims import CLAIM_TABLE, TITLE_LATEX
 
-    return {cid: title for cid, (_, title) in CLAIM_TABLE.items()}
+    return {cid: TITLE_LATEX.get(cid) or escape_text(title) for cid, (_, title) in CLAIM_TABLE.items()}
 
 
 def document(claim_ids=None) -> str:
@@ -111,8 +112,9 @@ def document(claim_ids=None) -> str:
         r"verified by \texttt{infoscaling verify}.",
     ]
     for cid in ids:
-        parts.append(r"\section*{%s}" % escape_text(f"{cid}: {titles.get(cid, '')}"))
+        parts.append(r"\section*{Claim %s}" % escape_text(cid))
         parts.append(r"\addcontentsline{toc}{section}{%s}" % escape_text(cid))
+        parts.append(r"\noindent\emph{%s}\par\medskip" % titles.get(cid, ""))
         entries = cat.get(cid, [])
         if not entries:
             why = missing(cid) or "no derived formula catalogued for this claim"

@@ -97,7 +97,8 @@ def test_document_regenerated_identically(tmp_path, capsys):
     items = set(re.findall(r"\\bibitem\{([^}]+)\}", text))
     assert cited <= items and set(SOURCES) == items
     for cid in CLAIM_IDS:
-        assert f"section*{{{cid}: " in text
+        assert f"section*{{Claim {cid}}}" in text
+    assert r"$\kappa = T/R$ exists iff $d_t > e$" in text  # titles in LaTeX, not escaped ASCII
 
 
 def test_claim_snippet_in_process_and_subprocess(capsys):

@@ -32,6 +32,7 @@ __all__ = [
     "run_claim",
     "decide",
     "CLAIM_TABLE",
+    "TITLE_LATEX",
     "VERDICTS",
     "PROFILES",
     "VERIFY_ALPHA",
@@ -70,6 +71,31 @@ CLAIM_TABLE: dict[str, tuple[str, str]] = {
     "B7": ("beyond", "Prerequisite structure (hierarchy of skills) delays and sharpens emergence of higher levels."),
     "C1": ("paper", "Chinchilla frontier closed forms: a = beta/(alpha+beta), b = alpha/(alpha+beta), G formula; values for three constant sets; refit on the Epoch data."),
     "R1": ("beyond", "The published reference implementation's alpha, threshold search and optimum window differ from the correct quantities (MODEL.md section 6)."),
+}
+
+#: The claim titles in LaTeX (for the document exported by ``infoscaling latex``).
+TITLE_LATEX: dict[str, str] = {
+    "A1": r"Peeling on the concept--text graph is BP decoding on the BEC; density evolution predicts the unlearned fraction for large $R$.",
+    "A2": r"The learning threshold is the tangency / spinodal of the DE fixed-point curve; for ensembles with $\lambda(0)=0$ it is $\inf_x \varepsilon(x)$.",
+    "A3": r"For the concept--text ensemble a sharp learning transition in $\kappa = T/R$ exists iff $d_t > e$; its location $\kappa^*(d_t)$ has a Lambert-$W$ closed form independent of $\varepsilon$.",
+    "A4": r"Finite-length scaling: $P_B \approx Q\big(\sqrt{n}\,(\varepsilon^* - \beta n^{-2/3} - \varepsilon)/\alpha\big)$ with the AMRU $\alpha$ and $\beta/\Omega$.",
+    "A5": r"The scaling law also describes the waterfall failure of the concept--text (binomial, error-floor) ensemble.",
+    "A6": r"Compute-optimal sizes scale as $R^* \propto C'^{1/2}$, $T^* \propto C'^{1/2}$ ($N^*, D^* \propto C^{1/2}$).",
+    "A7": r"The limit is independent of the auxiliary $\varepsilon$; $\varepsilon$ only shifts finite-$C'$ corrections.",
+    "A8": r"The effective exponent $d\log R^*/d\log C'$ exceeds $1/2$ at practical compute and tends to $1/2$; leading correction derived.",
+    "A9": r"With $\varsigma = 2\cdot 10^5$, $\tau = 8\cdot 10^5$ the compute-optimal curve passes near Chinchilla (70B, 1.4T at $5.76\cdot 10^{23}$); tokens per parameter $\to (\tau/\varsigma)\kappa^*$.",
+    "A10": r"Training error $P_e = 1 - (1-p\delta)^R - Rp\delta(1-p\delta)^{R-1} \approx (d_t\delta)^2/2$; excess entropy $\ge \tfrac12 P_e^2$ and the bound decays as a power of $N^*$.",
+    "A11": r"Near the threshold, the number of DE iterations (training time) grows like $\pi/\sqrt{c\,(\varepsilon^* - \varepsilon)}$ with $c$ from the local expansion.",
+    "A12": r"The MAP (Maxwell) threshold of regular codes follows the area theorem.",
+    "B1": r"A random graph has a giant component iff $\sum_k k(k-2)p_k > 0$; its size is $S = 1 - G_0(u)$, $u = G_1(u)$.",
+    "B2": r"Erd\H{o}s--R\'enyi: $S(c) = 1 + W_0(-c e^{-c})/c$ for $c > 1$, $0$ for $c \le 1$; $S \approx 2(c-1)$ near 1.",
+    "B3": r"The actor projection of a bipartite graph percolates iff $f_1'(1)\,g_1'(1) > 1$, with size from the composed generating functions.",
+    "B4": r"Skill-graph edge probability from co-occurring concept pairs; the Chernoff / method-of-types expressions bracket the exact binomial tail.",
+    "B5": r"Emergence: the accuracy $\gamma_l^n$ of a single-level task jumps from $\approx 0$ to $\approx 1$ within a narrow range of $N^*$ along the compute-optimal path; its location is predicted in closed form.",
+    "B6": r"A unimodal skill-level distribution gives one smooth emergence; a multimodal one gives plateaus at the cumulative mixture weights, one fewer than the number of modes.",
+    "B7": r"Prerequisite structure (hierarchy of skills) delays and sharpens emergence of higher levels.",
+    "C1": r"Chinchilla frontier closed forms: $a = \beta/(\alpha+\beta)$, $b = \alpha/(\alpha+\beta)$, $G$; values for three constant sets; refit on the Epoch data.",
+    "R1": r"The published reference implementation's $\alpha$, threshold search and optimum window differ from the correct quantities (MODEL.md section 6).",
 }
 
 #: Modules that register claims (a missing module leaves its claims pending).
