@@ -428,7 +428,7 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
                else "G(n, c/(n-1))" if isinstance(law, PoissonLaw) else "configuration model")
     return {
         "law": spec,
-        "S": t_mean(fr, confidence).to_json(),
+        "S": t_mean(fr, confidence, bounds=(0.0, 1.0)).to_json(),
         "mean_component_size": t_mean(ms, confidence).to_json(),
         "trials": int(trials),
         "seed": int(seq.entropy) if seed is None else int(seed),

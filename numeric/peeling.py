@@ -942,7 +942,7 @@ def simulate_peeling(ensemble, n, eps, trials: int, seed, workers=None, confiden
     out = {
         "ensemble": plan.spec,
         "block_failure": stats.proportion(int(res.failed.sum()), res.trials, conf).to_json(),
-        "residual_erased_fraction": stats.mean(res.residual_fraction, conf).to_json(),
+        "residual_erased_fraction": stats.mean(res.residual_fraction, conf, bounds=(0.0, 1.0)).to_json(),
         "rounds": {"mean": float(res.rounds.mean()), "max": int(res.rounds.max())},
         "trials": res.trials,
         "seed": res.seed,
@@ -954,7 +954,7 @@ def simulate_peeling(ensemble, n, eps, trials: int, seed, workers=None, confiden
     if plan.all_erased:
         out["R"] = plan.n_var
         out["T"] = plan.n_chk
-        out["unlearned_fraction"] = stats.mean(res.residual / plan.n_var, conf).to_json()
+        out["unlearned_fraction"] = stats.mean(res.residual / plan.n_var, conf, bounds=(0.0, 1.0)).to_json()
     seconds = time.perf_counter() - t0
     out["seconds"] = seconds
     out["edges_per_second"] = float(res.edges.sum()) / seconds if seconds > 0 else None

@@ -71,16 +71,20 @@ def proportion(successes: int, trials: int, confidence: float = 0.95) -> Estimat
     return Estimate(successes / trials, (lo, hi), confidence, int(trials), "clopper-pearson")
 
 
-def mean(values, confidence: float = 0.95) -> Estimate:
+def mean(values, confidence: float = 0.95, bounds: tuple[float, float] | None = None) -> Estimate:
     """Student-t interval for the mean of independent trial values.
 
     With one trial (or zero spread) the interval collapses to the point.
+    ``bounds`` (e.g. ``(0, 1)`` for fractions) clips the interval to the range
+    the mean can take; clipping never lowers coverage.
 
     Examples
     --------
     >>> e = mean([1.0, 2.0, 3.0])
     >>> e.estimate, [round(v, 4) for v in e.ci]
     (2.0, [-0.4841, 4.4841])
+    >>> [round(v, 4) for v in mean([0.0, 0.0, 1e-4], bounds=(0, 1)).ci]
+    [0.0, 0.0002]
     """
     confidence = _check_conf(confidence)
     v = np.asarray(values, dtype=float)
@@ -93,7 +97,10 @@ def mean(values, confidence: float = 0.95) -> Estimate:
         return Estimate(m, (m, m), confidence, 1, "student-t")
     se = float(v.std(ddof=1)) / math.sqrt(v.size)
     h = float(_st.t.ppf(0.5 + confidence / 2, v.size - 1)) * se
-    return Estimate(m, (m - h, m + h), confidence, int(v.size), "student-t")
+    lo, hi = m - h, m + h
+    if bounds is not None:
+        lo, hi = max(lo, float(bounds[0])), min(hi, float(bounds[1]))
+    return Estimate(m, (lo, hi), confidence, int(v.size), "student-t")
 
 
 def bonferroni(family_alpha: float, comparisons: int) -> float:
