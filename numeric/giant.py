@@ -36,6 +36,7 @@ from derivations.graphs import FiniteLaw, GraphLaw, PowerLaw, parse_law
 
 from .evaluate import lambdify_mp
 from .precision import VerificationError, Verified, check_dps, verified
+from .roots import illinois
 
 __all__ = ["GiantResult", "giant", "solve_u", "law_of", "numeric_law", "NumericLaw",
            "erdos_renyi_S"]
@@ -129,33 +130,6 @@ def numeric_law(law) -> NumericLaw:
     return _NUMERIC_CACHE[key]
 
 
-def _illinois(f, lo, hi, flo, fhi, tol):
-    """Illinois (modified regula falsi) keeping ``f(lo) >= 0 > f(hi)``."""
-    side = 0
-    for _ in range(100 + 4 * mp.mp.prec):
-        if hi - lo <= tol:
-            break
-        x = (lo * fhi - hi * flo) / (fhi - flo)
-        if not lo < x < hi:
-            x = (lo + hi) / 2
-        fx = f(x)
-        if fx == 0:
-            return x
-        if fx > 0:
-            lo, flo = x, fx
-            if side == 1:
-                fhi /= 2
-            side = 1
-        else:
-            hi, fhi = x, fx
-            if side == -1:
-                flo /= 2
-            side = -1
-    else:  # pragma: no cover - Illinois always converges on a bracket
-        raise VerificationError("Illinois iteration did not converge")
-    return (lo + hi) / 2
-
-
 def solve_u(law, *, supercritical: bool | None = None) -> mp.mpf:
     """Smallest root of ``u = G_1(u)`` in ``[0, 1]`` at the current mpmath precision.
 
@@ -212,8 +186,8 @@ def solve_u(law, *, supercritical: bool | None = None) -> mp.mpf:
                 "cannot separate the nontrivial root from u = 1 at this precision "
                 "(law too close to the transition); increase dps"
             )
-    tol = mp.ldexp(1, -mp.mp.prec + 4) * max(lo, mp.ldexp(1, -mp.mp.prec))
-    return _illinois(f, lo, hi, flo, fhi, tol)
+    rtol = mp.ldexp(1, -mp.mp.prec + 4)
+    return illinois(f, lo, hi, flo, fhi, rtol=rtol, atol=rtol * mp.ldexp(1, -mp.mp.prec))
 
 
 def _u_compensated(law, supercritical):

@@ -79,6 +79,7 @@ from derivations.degree import exact
 from derivations.notation import latex
 
 from .precision import VerificationError, agree_digits, check_dps, fmt
+from .roots import illinois
 
 __all__ = [
     "Log1p",
@@ -422,7 +423,8 @@ def _classify(R, cp, dt, eps, mf, model, x_guess=None) -> _Branch:
 
 
 def _illinois(f, a, b):
-    """Root of f on [a, b] with f(a) > 0 >= f(b) (bracketed; converges superlinearly)."""
+    """Root of f on [a, b] with f(a) > 0 >= f(b): :func:`numeric.roots.illinois` with an
+    absolute floor 10^-dps (b - a) for roots near 0 (the error-floor fixed points)."""
     a, b = mp.mpf(a), mp.mpf(b)
     fa, fb = f(a), f(b)
     if fa <= 0:
@@ -430,29 +432,7 @@ def _illinois(f, a, b):
     if fb > 0:
         raise VerificationError("DE fixed point not bracketed")
     tol = mp.mpf(10) ** (-mp.mp.dps + 4)
-    side = 0
-    width = b - a
-    floor_abs = mp.mpf(10) ** (-mp.mp.dps) * (b - a)  # absolute resolution for roots near 0
-    for it in range(20 * mp.mp.dps + 400):
-        c = b - fb * (b - a) / (fb - fa)
-        if not (a < c < b) or (it % 3 == 2 and (b - a) > width / 4):
-            c = (a + b) / 2  # safeguard: bisection when the secant steps stall (near-double roots)
-        if it % 3 == 2:
-            width = b - a
-        fc = f(c)
-        if fc > 0:
-            a, fa = c, fc
-            if side == 1:
-                fb /= 2
-            side = 1
-        else:
-            b, fb = c, fc
-            if side == -1:
-                fa /= 2
-            side = -1
-        if b - a <= tol * max(abs(c), floor_abs) or fc == 0:
-            return c
-    raise VerificationError("DE fixed point iteration did not converge")  # pragma: no cover
+    return illinois(f, a, b, fa, fb, rtol=tol, atol=tol * mp.mpf(10) ** (-mp.mp.dps) * (b - a))
 
 
 def _value(R, cp, dt, eps, mf, shift, br: _Branch, polish: int = 2, details=False):
