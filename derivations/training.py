@@ -39,6 +39,8 @@ import sympy as sp
 
 from .ensemble import Ensemble
 from .notation import X
+from .optimum import DT as _DT  # one definition of the model's symbols
+from .optimum import R as _R
 
 __all__ = [
     "DELTA",
@@ -53,8 +55,6 @@ __all__ = [
 ]
 
 DELTA = sp.Symbol("delta", positive=True)
-_R = sp.Symbol("R", positive=True)
-_DT = sp.Symbol("d_t", positive=True)
 
 
 def training_error(delta=DELTA, R=_R, dt=_DT) -> sp.Expr:

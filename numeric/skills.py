@@ -72,6 +72,15 @@ def _int_M(M) -> int:
     return Mi
 
 
+def _trivial_tail(Mi: int, eta: int):
+    """P(X >= eta) when it needs no computation (eta <= 0 or eta > M), else None."""
+    if eta <= 0:
+        return mp.mpf(1)
+    if eta > Mi:
+        return mp.mpf(0)
+    return None
+
+
 def tail_exact(M, p, eta) -> mp.mpf:
     """``P(X >= eta)``, ``X ~ Bin(M, p)``, exact to the current mpmath precision.
 
@@ -100,10 +109,9 @@ def tail_exact(M, p, eta) -> mp.mpf:
     """
     Mi = _int_M(M)
     eta = int(eta)
-    if eta <= 0:
-        return mp.mpf(1)
-    if eta > Mi:
-        return mp.mpf(0)
+    trivial = _trivial_tail(Mi, eta)
+    if trivial is not None:
+        return trivial
     extra = int(math.log10(Mi + 1)) + 10
     with mp.workdps(mp.mp.dps + extra):
         p = mp.mpf(p)
@@ -151,10 +159,9 @@ def tail_betainc(M, p, eta) -> mp.mpf:
     """
     Mi = _int_M(M)
     eta = int(eta)
-    if eta <= 0:
-        return mp.mpf(1)
-    if eta > Mi:
-        return mp.mpf(0)
+    trivial = _trivial_tail(Mi, eta)
+    if trivial is not None:
+        return trivial
     return mp.betainc(eta, Mi - eta + 1, 0, mp.mpf(p), regularized=True)
 
 
