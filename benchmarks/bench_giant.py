@@ -26,8 +26,7 @@ import time
 
 def _one(n: int, repeats: int, with_networkx: bool) -> dict:
     import numpy as np
-
-    from numeric.graphsim import component_sizes, gnp_edges
+    from infoscaling.numeric.graphsim import component_sizes, gnp_edges
 
     component_sizes(3, np.array([0]), np.array([1]))  # compile (cached) outside the timing
     p = 2.0 / (n - 1)
@@ -70,8 +69,7 @@ def _one(n: int, repeats: int, with_networkx: bool) -> dict:
 def _skills() -> dict:
     import mpmath as mp
     import numpy as np
-
-    from numeric import skills as ns
+    from infoscaling.numeric import skills as ns
 
     grid = np.logspace(2, 20, 200)
     t0 = time.perf_counter()

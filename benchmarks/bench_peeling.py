@@ -45,13 +45,18 @@ def _timed(fn, *args):
 
 
 def _sample(plan, rng):
-    from numeric.peeling import sample_erasures, sample_graph
+    from infoscaling.numeric.peeling import sample_erasures, sample_graph
 
     return sample_graph(plan, rng), sample_erasures(plan, rng)
 
 
 def _child_peak(n, conn):
-    from numeric.peeling import _peel_kernel, plan_peeling, sample_erasures, sample_graph
+    from infoscaling.numeric.peeling import (
+        _peel_kernel,
+        plan_peeling,
+        sample_erasures,
+        sample_graph,
+    )
 
     small = plan_peeling(SPEC, 100, EPS)  # load the compiled kernels first
     rng = np.random.default_rng(5)
@@ -102,7 +107,7 @@ def peak_memory(n):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
-    from numeric.peeling import (
+    from infoscaling.numeric.peeling import (
         peel,
         peel_reference,
         plan_peeling,
@@ -164,7 +169,7 @@ def main(argv=None):
         r = simulate_peeling(SPEC, n_sim, EPS, trials, seed=1, workers=workers)
         sims[label] = {"seconds": r["seconds"], "edges_per_second": r["edges_per_second"]}
     cli_trials = 20
-    cmd = [sys.executable, "-m", "numeric", "simulate", "peeling", SPEC, "--n", str(n_sim),
+    cmd = [sys.executable, "-m", "infoscaling", "simulate", "peeling", SPEC, "--n", str(n_sim),
            "--eps", str(EPS), "--trials", str(cli_trials), "--seed", "1", "--json"]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True)

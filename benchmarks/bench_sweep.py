@@ -20,8 +20,7 @@ import math
 import time
 
 import numpy as np
-
-from numeric.optimum import finite_optimum
+from infoscaling.numeric.optimum import finite_optimum
 
 REFERENCE_SECONDS_PER_POINT = 1.0
 

@@ -14,9 +14,9 @@ import json
 import statistics
 import time
 
-from derivations.ensemble import parse_ensemble
-from numeric import evaluate
-from numeric.thresholds import bp_threshold, map_threshold
+from infoscaling.derivations.ensemble import parse_ensemble
+from infoscaling.numeric import evaluate
+from infoscaling.numeric.thresholds import bp_threshold, map_threshold
 
 CASES = [
     ("regular:3/regular:6", "bp"),

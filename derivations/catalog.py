@@ -2,7 +2,7 @@
 
 Each entry's formula is an object *returned by the derivation functions* of
 this package (:mod:`derivations.thresholds`, :mod:`derivations.ensemble`,
-:mod:`derivations.scaling`, :mod:`derivations.optimum`,
+:mod:`derivations.amru`, :mod:`derivations.optimum`,
 :mod:`derivations.training`, :mod:`derivations.chinchilla`,
 :mod:`derivations.graphs`, :mod:`derivations.skills`), wrapped at most in an
 ``Eq`` with a named left-hand side, and printed by the project's one printer
@@ -178,35 +178,35 @@ def _a3() -> list[Entry]:
 
 
 def _scaling_generic():
-    from . import scaling as sc
+    from . import amru as sc
 
     return sc.generic_formulas()
 
 
 def _a4() -> list[Entry]:
-    from . import scaling as sc
+    from . import amru as sc
 
     g = _scaling_generic()
     z, i = sp.symbols("z i", positive=True)
     rhof = _fn("rho")
     return [
         entry("A4-block-failure", "Finite-length scaling law (block failure)",
-              sp.Eq(_S("P_B"), g["block_failure"]), "amraoui2009", "derivations.scaling.block_failure"),
+              sp.Eq(_S("P_B"), g["block_failure"]), "amraoui2009", "derivations.amru.block_failure"),
         entry("A4-alpha2", "Scaling parameter alpha at the critical point",
-              sp.Eq(_S("alpha") ** 2, g["alpha_squared"]), "amraoui2009", "derivations.scaling.alpha_squared"),
+              sp.Eq(_S("alpha") ** 2, g["alpha_squared"]), "amraoui2009", "derivations.amru.alpha_squared"),
         entry("A4-beta3", "Shift parameter beta/Omega at the critical point",
               sp.Eq((_S("beta") / _S("Omega")) ** 3, g["beta_over_omega_cubed"]), "amraoui2009",
-              "derivations.scaling.beta_over_omega_cubed"),
+              "derivations.amru.beta_over_omega_cubed"),
         entry("A4-r2", "Coefficient r_2 in closed form (z = eps* lambda(y*))",
               sp.Eq(_S("r_2"), sc.r_coefficient(lambda t: rhof(t), 2, z)), "amraoui2009",
-              "derivations.scaling.r_coefficient"),
+              "derivations.amru.r_coefficient"),
         entry("A4-r3", "Coefficient r_3 in closed form", sp.Eq(_S("r_3"), sc.r_coefficient(lambda t: rhof(t), 3, z)),
-              "amraoui2009", "derivations.scaling.r_coefficient"),
+              "amraoui2009", "derivations.amru.r_coefficient"),
     ]
 
 
 def _a5() -> list[Entry]:
-    from . import scaling as sc
+    from . import amru as sc
 
     Lf = _fn("L")
     eps, y = sp.symbols("eps_star y_star", positive=True)
@@ -214,10 +214,10 @@ def _a5() -> list[Entry]:
     nu = sc.nu_star(lambda t: Lf(t), eps, y)
     return [
         entry("A5-nu", "Erased fraction at the critical point", sp.Eq(_S("nu"), nu), "amraoui2009",
-              "derivations.scaling.nu_star"),
+              "derivations.amru.nu_star"),
         entry("A5-bit-failure", "Waterfall bit failure of the concept-text (binomial) ensemble",
               sp.Eq(_S("P_b"), sc.bit_failure(n, e, eps, al, be, _S("nu"))), "nayak2024",
-              "derivations.scaling.bit_failure"),
+              "derivations.amru.bit_failure"),
     ]
 
 
@@ -446,7 +446,7 @@ def _r1() -> list[Entry]:
     return [
         entry("R1-alpha-reference", "The reference's alpha (three sign errors; for comparison only)",
               sp.Eq(_S("alpha_ref") ** 2, g["alpha_squared_reference"]), "nayak2024",
-              "derivations.scaling.alpha_squared_reference"),
+              "derivations.amru.alpha_squared_reference"),
         entry("R1-chernoff-reference", "The reference's tail expression (KL in bits, exponential in nats)",
               sp.Eq(_S("P_ref"), sk.reference_chernoff(M, p, eta)["above"]), "nayak2024",
               "derivations.skills.reference_chernoff"),

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .scaling import alpha_squared, beta_over_omega_cubed, block_failure, nu_star
+from .amru import alpha_squared, beta_over_omega_cubed, block_failure, nu_star
 
 __all__ = [
     "R", "T", "CP", "DT", "EPS0", "KAPPA", "V", "U_",
@@ -116,7 +116,7 @@ def binomial_system(x=_X, R=R, T=T, dt=DT, eps=EPS0) -> dict[str, sp.Expr]:
     ``unlearned`` (L(y(x))), ``alpha2``, ``alpha2_reference``, ``beta3``, ``nu``
     (all on the fixed-point curve, i.e. with eps replaced by eps(x)).
     """
-    from .scaling import alpha_squared_reference
+    from .amru import alpha_squared_reference
 
     lam, rho, L, L1 = binomial_pair(R, T, dt, eps)
     y = 1 - rho(1 - x)

@@ -3,4 +3,4 @@
 Imports :mod:`derivations` (exact SymPy objects) and never the reverse.
 """
 
-__version__ = "0.1.0"
+from infoscaling import __version__  # noqa: F401  (one version for the distribution)

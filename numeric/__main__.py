@@ -1,4 +1,4 @@
-"""``python -m numeric`` runs the ``infoscaling`` command line."""
+"""``python -m infoscaling.numeric`` runs the ``infoscaling`` command line."""
 
 from .cli import main
 

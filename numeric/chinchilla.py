@@ -10,10 +10,11 @@
   initialisations with L-BFGS (scipy), on the 245 points digitised by Epoch
   from Hoffmann's Fig. 4, after dropping the 5 highest-loss points.
 
-Data location: the environment variable ``INFOSCALING_SHARED`` (a folder that
-contains ``data/chinchilla_epoch/svg_extracted_data.csv``), else ``../shared``
-relative to the project root.  :func:`find_data` returns None when absent and
-the claim is then reported pending.
+Data location: the 245 points ship inside the package
+(``infoscaling.numeric/data/chinchilla_epoch/``, read with :mod:`importlib.resources`,
+provenance in the README beside the CSV), so an installed wheel refits them
+anywhere.  The environment variable ``INFOSCALING_SHARED`` (a folder holding
+``data/chinchilla_epoch/svg_extracted_data.csv``) overrides the packaged copy.
 
 References
 ----------
@@ -39,10 +40,9 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from infoscaling.derivations import chinchilla as dch
 from scipy import optimize as sopt
 from scipy.special import logsumexp
-
-from derivations import chinchilla as dch
 
 from .precision import check_dps, fmt
 
@@ -85,21 +85,21 @@ def frontier_table(dps: int = 20, compute: float = CHINCHILLA_POINT["C"]) -> dic
     return out
 
 
-def _project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
+def packaged_data() -> Path:
+    """Path of the Epoch CSV shipped inside the package."""
+    from importlib.resources import files
+
+    return Path(str(files("infoscaling.numeric").joinpath(_REL)))
 
 
 def find_data() -> Path | None:
-    """Path of the Epoch CSV, or None (env ``INFOSCALING_SHARED``, then ``<root>/../shared``)."""
-    cands = []
+    """Path of the Epoch CSV: env ``INFOSCALING_SHARED`` if set, else the packaged copy."""
     env = os.environ.get("INFOSCALING_SHARED")
     if env:
-        cands.append(Path(env) / _REL)
-    cands.append(_project_root().parent / "shared" / _REL)
-    for c in cands:
-        if c.is_file():
-            return c
-    return None
+        c = Path(env) / _REL
+        return c if c.is_file() else None
+    c = packaged_data()
+    return c if c.is_file() else None
 
 
 def load_data(path=None, drop_highest: int = 5):
@@ -114,7 +114,7 @@ def load_data(path=None, drop_highest: int = 5):
     """
     path = Path(path) if path is not None else find_data()
     if path is None or not path.is_file():
-        raise ValueError("Chinchilla data not found (set INFOSCALING_SHARED or provide ../shared)")
+        raise ValueError(f"Chinchilla data not found: {path}")
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     try:

@@ -8,8 +8,12 @@ the conventions common to all commands:
 * ``--json`` prints exactly one JSON object on stdout with sorted keys;
   otherwise a readable rendering;
 * logs and progress go to stderr;
-* exit 0 on success, 1 when a check failed (verify, crosscheck), 2 on bad
-  input with one line on stderr naming the argument (never a traceback).
+* exit 0 on success; 1 when a check failed or a value could not be verified
+  (:class:`~infoscaling.numeric.errors.VerificationError`, one line on stderr);
+  2 on bad input (:class:`~infoscaling.numeric.errors.InputError` or any
+  ``ValueError`` from validation, one line naming the argument); 3 on an
+  internal error (one line and the advice to report it; the traceback only with
+  ``--debug``).  Never a traceback otherwise.
 """
 
 from __future__ import annotations
@@ -25,15 +29,15 @@ __all__ = ["main", "CommandResult", "build_parser", "COMMAND_MODULES", "json_def
 
 #: Command modules, in help order.  A module that is not present yet is skipped.
 COMMAND_MODULES = [
-    "numeric.commands.threshold",
-    "numeric.commands.scaling",
-    "numeric.commands.giant",
-    "numeric.commands.optimum",
-    "numeric.commands.simulate",
-    "numeric.commands.verify",
-    "numeric.commands.latex",
-    "numeric.commands.figures",
-    "numeric.commands.crosscheck",
+    "infoscaling.numeric.commands.threshold",
+    "infoscaling.numeric.commands.scaling_params",
+    "infoscaling.numeric.commands.giant",
+    "infoscaling.numeric.commands.optimum",
+    "infoscaling.numeric.commands.simulate",
+    "infoscaling.numeric.commands.verify",
+    "infoscaling.numeric.commands.latex",
+    "infoscaling.numeric.commands.figures",
+    "infoscaling.numeric.commands.crosscheck",
 ]
 
 
@@ -130,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"infoscaling {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an internal error (exit 3)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -147,33 +153,66 @@ def add_json_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
 
+def _one_line(exc: BaseException, limit: int = 400) -> str:
+    msg = " ".join(str(exc).split()) or type(exc).__name__
+    return msg if len(msg) <= limit else msg[: limit - 3] + "..."
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
+    """Run the command line; returns the exit status (0, 1, 2, 3; 130 on Ctrl-C)."""
+    from .errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, classify
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    argv = [a for a in argv if a != "--debug"]
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "command", None):
             parser.print_help(sys.stderr)
-            return 2
+            return EXIT_BAD_INPUT
         result = args.func(args)
+        if not isinstance(result, CommandResult):
+            result = CommandResult(result)
+        if getattr(args, "json", False):
+            out = dumps(result.data) + "\n"
+        else:
+            out = (result.text if result.text is not None else _render_text(json.loads(dumps(result.data)))) + "\n"
     except _UsageError as exc:
-        print(f"infoscaling: error: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        msg = " ".join(str(exc).split())
-        print(f"infoscaling: error: {msg}", file=sys.stderr)
-        return 2
+        print(f"infoscaling: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("infoscaling: interrupted", file=sys.stderr)
         return 130
-    if not isinstance(result, CommandResult):
-        result = CommandResult(result)
-    if getattr(args, "json", False):
-        sys.stdout.write(dumps(result.data) + "\n")
-    else:
-        sys.stdout.write((result.text if result.text is not None else _render_text(json.loads(dumps(result.data)))) + "\n")
+    except Exception as exc:  # the taxonomy decides the exit status; nothing is swallowed
+        code = classify(exc)
+        if code == EXIT_INTERNAL:
+            return _internal(exc, debug)
+        kind = "error" if code == EXIT_BAD_INPUT else "check failed"
+        print(f"infoscaling: {kind}: {_one_line(exc)}", file=sys.stderr)
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        return code if code in (EXIT_BAD_INPUT, EXIT_CHECK_FAILED) else EXIT_INTERNAL
+
+    sys.stdout.write(out)
     sys.stdout.flush()
     return result.exit_code
+
+
+def _internal(exc: BaseException, debug: bool) -> int:
+    """One line for an internal error (a bug); the traceback only with ``--debug``."""
+    from .errors import EXIT_INTERNAL
+
+    print(f"infoscaling: internal error: {type(exc).__name__}: {_one_line(exc, 300)} "
+          f"(this is a bug; please report it with the command line; --debug shows the traceback)",
+          file=sys.stderr)
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ Two entry points:
     [0.1, 1] only (hides the error floor; an artefact threshold when there is
     no jump);
   - ``alpha computed with sign variant``: the reference's alpha with three
-    sign errors (:func:`derivations.scaling.alpha_squared_reference`);
+    sign errors (:func:`derivations.amru.alpha_squared_reference`);
   - ``beta shift dropped``: a beta/Omega of 0, or an optimum computed without
     the n^{-2/3} shift of the scaling law;
   - ``optimum on the search-window edge`` / ``optimum restricted to the search
@@ -70,9 +70,8 @@ from dataclasses import dataclass, field
 import mpmath as mp
 import numpy as np
 import sympy as sp
-
-from derivations.degree import exact
-from derivations.ensemble import Ensemble, parse_ensemble
+from infoscaling.derivations.degree import exact
+from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
 
 from .precision import check_dps, fmt
 
@@ -209,7 +208,7 @@ def _threshold(spec: str, kind: str, dps: int):
 
 @functools.lru_cache(maxsize=256)
 def _scaling(spec: str, dps: int):
-    from .scaling import scaling_params
+    from .amru import scaling_params
 
     return scaling_params(_ensemble(spec), dps)
 
@@ -337,7 +336,7 @@ def our_value(quantity: str, row: dict, dps: int = 30):
         p = _scaling(spec, dps)
         return getattr(p, quantity).value
     if quantity == "giant":
-        from derivations.graphs import parse_law
+        from infoscaling.derivations.graphs import parse_law
 
         from .giant import giant
 
@@ -470,7 +469,7 @@ def _diagnose(quantity: str, row: dict, theirs, ours, dps: int) -> str | None:
     if quantity == "giant":
         if theirs == 0 and ours is not None and ours > 0:
             return "trivial root u = 1 of u = G_1(u) selected (iterating from u = 1 lands on it)"
-        from derivations.graphs import parse_law
+        from infoscaling.derivations.graphs import parse_law
 
         from .giant import giant
 

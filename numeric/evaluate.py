@@ -26,10 +26,9 @@ from dataclasses import dataclass
 import mpmath as mp
 import numpy as np
 import sympy as sp
-
-from derivations.degree import exact
-from derivations.ensemble import Ensemble
-from derivations.notation import X
+from infoscaling.derivations.degree import exact
+from infoscaling.derivations.ensemble import Ensemble
+from infoscaling.derivations.notation import X
 
 from .precision import check_dps, fmt, verified
 

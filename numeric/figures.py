@@ -176,8 +176,7 @@ def _path_deltas(cp, R):
 
 def fig_excess_entropy(quick: bool = False, seed: int = 0) -> FigureData:
     import sympy as sp
-
-    from derivations import chinchilla as dch
+    from infoscaling.derivations import chinchilla as dch
 
     cp, R, T = _path(quick)
     keep = cp >= 1e6
@@ -262,8 +261,7 @@ def fig_emergence(quick: bool = False, seed: int = 0) -> FigureData:
 
 def fig_plateaus(quick: bool = False, seed: int = 0) -> FigureData:
     import sympy as sp
-
-    from derivations import skills as dsk
+    from infoscaling.derivations import skills as dsk
 
     from . import skills
 
@@ -314,10 +312,10 @@ def fig_plateaus(quick: bool = False, seed: int = 0) -> FigureData:
 # ------------------------------------------------------------------------------------
 
 def fig_finite_length(quick: bool = False, seed: int = 2026) -> FigureData:
-    from derivations.ensemble import parse_ensemble
+    from infoscaling.derivations.ensemble import parse_ensemble
 
     from .finite_length import regular_campaign
-    from .scaling import block_failure_law, scaling_params
+    from .amru import block_failure_law, scaling_params
 
     ns = (1024, 4096) if quick else (1024, 2048, 4096, 8192)
     ks = (-1.5, -0.75, 0.0, 0.75, 1.5) if quick else (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
@@ -436,7 +434,7 @@ DE_ENSEMBLES = (
 
 
 def fig_de_curves(quick: bool = False, seed: int = 0) -> FigureData:
-    from derivations.ensemble import parse_ensemble
+    from infoscaling.derivations.ensemble import parse_ensemble
 
     from .evaluate import compile_ensemble
     from .thresholds import bp_threshold

@@ -34,14 +34,13 @@ import time
 
 import mpmath as mp
 import numpy as np
-
-from derivations.ensemble import parse_ensemble
+from infoscaling.derivations.ensemble import parse_ensemble
 
 from . import stats
 from .optimum import objective
 from .peeling import peeling_trials
 from .rng import seed_int, spawn_seeds
-from .scaling import block_failure_law, scaling_params
+from .amru import block_failure_law, scaling_params
 
 __all__ = [
     "REGULAR_MODEL_ALLOWANCE",

@@ -31,8 +31,7 @@ from dataclasses import dataclass
 
 import mpmath as mp
 import sympy as sp
-
-from derivations.graphs import FiniteLaw, GraphLaw, PowerLaw, parse_law
+from infoscaling.derivations.graphs import FiniteLaw, GraphLaw, PowerLaw, parse_law
 
 from .evaluate import lambdify_mp
 from .precision import VerificationError, Verified, check_dps, verified

@@ -40,8 +40,7 @@ import time
 
 import numba
 import numpy as np
-
-from derivations.graphs import (
+from infoscaling.derivations.graphs import (
     BinomialLaw,
     FiniteLaw,
     GeometricLaw,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from derivations.catalog import CLAIM_IDS, SOURCES, Entry, catalog, missing
+from infoscaling.derivations.catalog import CLAIM_IDS, SOURCES, Entry, catalog, missing
 
 __all__ = ["escape_text", "equation", "claim_snippet", "document", "label_of"]
 

@@ -71,12 +71,11 @@ from dataclasses import dataclass
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from infoscaling.derivations import optimum as dop
+from infoscaling.derivations import amru as dsc
+from infoscaling.derivations.degree import exact
+from infoscaling.derivations.notation import latex
 from scipy import special as ssp
-
-from derivations import optimum as dop
-from derivations import scaling as dsc
-from derivations.degree import exact
-from derivations.notation import latex
 
 from .precision import VerificationError, agree_digits, check_dps, fmt
 from .roots import illinois
@@ -1186,10 +1185,10 @@ def correction_prediction(dt, eps, c_prime, dps: int = 30) -> dict:
 
     Returns ``{"R_ratio", "local_exponent", "dkappa", "z"}`` (mpf).
     """
-    from derivations.degree import Poisson
-    from derivations.ensemble import Ensemble
+    from infoscaling.derivations.degree import Poisson
+    from infoscaling.derivations.ensemble import Ensemble
 
-    from .scaling import compiled_formulas
+    from .amru import compiled_formulas
 
     dtf, epsf, cp = check_problem(dt, eps, c_prime)
     fc = finite_c_correction_cached()

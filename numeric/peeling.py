@@ -111,9 +111,8 @@ from fractions import Fraction
 
 import numba
 import numpy as np
-
-from derivations.degree import Binomial, FiniteSupport, Poisson, Regular
-from derivations.ensemble import ConceptText, Ensemble, parse_ensemble
+from infoscaling.derivations.degree import Binomial, FiniteSupport, Poisson, Regular
+from infoscaling.derivations.ensemble import ConceptText, Ensemble, parse_ensemble
 
 from . import stats
 from .executor import Engine, ProcessEngine, SerialEngine, get_engine, run_tasks

@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from infoscaling.derivations import skills as dsk
 from scipy import special as sps
-
-from derivations import skills as dsk
 
 from .executor import get_engine, run_tasks
 from .rng import root_sequence, spawn_seeds
@@ -409,7 +408,7 @@ def compute_path(c_prime, dt=6, eps=0.5) -> tuple[np.ndarray, np.ndarray, dict]:
         reason = f"numeric.optimum not importable: {exc}"
     except Exception as exc:  # the optimiser is another module: report why it was not used
         reason = f"compute_optimal_path failed: {type(exc).__name__}: {exc}"
-    from derivations.optimum import kappa_star
+    from infoscaling.derivations.optimum import kappa_star
 
     kappa = float(sp.N(kappa_star(sp.sympify(dt)), 17))
     R, T = asymptotic_path(c, kappa)

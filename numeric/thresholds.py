@@ -39,10 +39,9 @@ from dataclasses import dataclass, field
 
 import mpmath as mp
 import sympy as sp
-
-from derivations import thresholds as dth
-from derivations.ensemble import Ensemble
-from derivations.notation import X
+from infoscaling.derivations import thresholds as dth
+from infoscaling.derivations.ensemble import Ensemble
+from infoscaling.derivations.notation import X
 
 from .evaluate import compile_ensemble, critical_brackets, lambdify_mp
 from .precision import VerificationError, agree_digits, check_dps, directed, fmt
@@ -280,8 +279,8 @@ def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
         if digits < dps:
             raise VerificationError(f"MAP threshold: only {digits} digits verified")
         closed_tex = None
-        from derivations.degree import Regular
-        from derivations.notation import latex
+        from infoscaling.derivations.degree import Regular
+        from infoscaling.derivations.notation import latex
 
         if isinstance(ens.var, Regular) and isinstance(ens.check, Regular):
             poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import mpmath as mp
 import pytest
 import sympy as sp
-
-from derivations import chinchilla as dch
-from numeric import chinchilla as nch
+from infoscaling.derivations import chinchilla as dch
+from infoscaling.numeric import chinchilla as nch
 
 
 def test_frontier_derivation_matches_closed_form():
@@ -48,8 +47,7 @@ def test_frontier_table_values():
 
 def test_data_discovery_and_refit(monkeypatch, tmp_path):
     path = nch.find_data()
-    if path is None:
-        pytest.skip("shared Chinchilla data not present")
+    assert path is not None and path == nch.packaged_data(), "the Epoch data must ship inside the package"
     N, D, L = nch.load_data(path)
     N0, _, L0 = nch.load_data(path, drop_highest=0)
     assert len(N0) == 245 and len(N) == 240 and L.max() <= sorted(L0)[-6]
@@ -58,9 +56,12 @@ def test_data_discovery_and_refit(monkeypatch, tmp_path):
     assert abs(r["alpha"] - 0.3478) < 0.005 and abs(r["beta"] - 0.3658) < 0.005
     assert abs(r["E"] - 1.8172) < 0.01
     assert abs(r["a"] - 0.5) < 0.03
-    # env var wins; a folder without the file -> None -> clear error
+    # env var wins over the packaged copy; a folder without the file -> None -> clear error
     monkeypatch.setenv("INFOSCALING_SHARED", str(path.parents[2]))
     assert nch.find_data() == path
+    monkeypatch.setenv("INFOSCALING_SHARED", str(tmp_path))
+    assert nch.find_data() is None
+    monkeypatch.delenv("INFOSCALING_SHARED")
     with pytest.raises(ValueError, match="not found"):
         nch.load_data(tmp_path / "missing.csv")
 

@@ -13,11 +13,10 @@ import sys
 import time
 
 import pytest
-
-from numeric import claims as reg
-from numeric.claims import CLAIM_TABLE, VERDICTS, Claim, Evidence, all_claims, run_claim
-from numeric.cli import main
-from numeric.report import to_json, to_markdown, to_text
+from infoscaling.numeric import claims as reg
+from infoscaling.numeric.claims import CLAIM_TABLE, VERDICTS, Claim, Evidence, all_claims, run_claim
+from infoscaling.numeric.cli import main
+from infoscaling.numeric.report import to_json, to_markdown, to_text
 
 #: The documented budget of the quick profile of all claims together (seconds).
 QUICK_BUDGET = 120.0
@@ -104,7 +103,7 @@ def test_verify_cli_in_process_and_subprocess(capsys):
     data = json.loads(capsys.readouterr().out)
     assert [c["id"] for c in data["claims"]] == ["A9", "R1"]
     assert data["claims"][1]["verdict"] == "confirmed"
-    proc = subprocess.run([sys.executable, "-m", "numeric", "verify", "--claims", "A7", "--format", "markdown"],
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "verify", "--claims", "A7", "--format", "markdown"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "## A7: " in proc.stdout and "verify: A7" in proc.stderr

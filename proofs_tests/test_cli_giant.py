@@ -12,9 +12,8 @@ import sys
 
 import pytest
 from conftest import per_comparison_confidence
-
-from numeric.cli import main
-from numeric.graphsim import add_giant_arguments, run_giant
+from infoscaling.numeric.cli import main
+from infoscaling.numeric.graphsim import add_giant_arguments, run_giant
 
 CONTRACT_KEYS = {"S", "u", "supercritical", "criterion", "mean_component_size", "dps"}
 
@@ -75,12 +74,12 @@ def test_giant_bad_input_exit_2(capsys, argv, needle):
 
 
 def test_giant_subprocess():
-    proc = subprocess.run([sys.executable, "-m", "numeric", "giant", "geometric:1/2", "--dps", "20", "--json"],
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "giant", "geometric:1/2", "--dps", "20", "--json"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["S"] == "0.38196601125010515180"      # (3 - sqrt 5)/2 at 20 digits
-    bad = subprocess.run([sys.executable, "-m", "numeric", "giant", "geometric:2", "--json"],
+    bad = subprocess.run([sys.executable, "-m", "infoscaling", "giant", "geometric:2", "--json"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "geometric a" in bad.stderr and bad.stdout == ""
 

@@ -7,9 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
-from numeric.cli import main
-from numeric.commands import simulate as simulate_cmd
+from infoscaling.numeric.cli import main
+from infoscaling.numeric.commands import simulate as simulate_cmd
 
 PEELING_KEYS = {"block_failure", "residual_erased_fraction", "rounds", "trials", "seed", "n", "eps",
                 "seconds"}
@@ -38,7 +37,7 @@ def test_peeling_json(capsys):
 
 
 def test_peeling_same_result_as_api_and_any_worker_count(capsys):
-    from numeric.peeling import simulate_peeling
+    from infoscaling.numeric.peeling import simulate_peeling
 
     argv = ["simulate", "peeling", "regular:3/regular:6", "--n", "1e3", "--eps", "0.44",
             "--trials", "6", "--seed", "11", "--confidence", "0.9", "--json"]
@@ -119,7 +118,7 @@ def test_giant_missing_module_is_bad_input(monkeypatch, capsys):
 
 def test_subprocess():
     proc = subprocess.run(
-        [sys.executable, "-m", "numeric", "simulate", "peeling", "poisson:3/poisson:6", "--n", "500",
+        [sys.executable, "-m", "infoscaling", "simulate", "peeling", "poisson:3/poisson:6", "--n", "500",
          "--eps", "0.2", "--trials", "3", "--seed", "2", "--json"],
         capture_output=True, text=True, timeout=120,
     )
@@ -128,7 +127,7 @@ def test_subprocess():
     assert PEELING_KEYS <= set(data) and data["seed"] == 2
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal
     bad = subprocess.run(
-        [sys.executable, "-m", "numeric", "simulate", "peeling", "poisson:3/poisson:6", "--n", "-3",
+        [sys.executable, "-m", "infoscaling", "simulate", "peeling", "poisson:3/poisson:6", "--n", "-3",
          "--eps", "0.2", "--trials", "3", "--seed", "2", "--json"],
         capture_output=True, text=True, timeout=120,
     )

@@ -8,8 +8,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-
-from numeric.cli import main
+from infoscaling.numeric.cli import main
 
 KEYS = {"threshold", "x", "y", "sharp", "limited_by", "dps", "digits", "enclosure", "closed_form_latex"}
 
@@ -73,11 +72,11 @@ def test_bad_input_one_line_exit_2(capsys, argv, needle):
 
 
 def test_subprocess_and_module_entry_point():
-    proc = subprocess.run([sys.executable, "-m", "numeric", "threshold", "regular:2/regular:6", "--json"],
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "threshold", "regular:2/regular:6", "--json"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["threshold"].startswith("0.2000")
-    bad = subprocess.run([sys.executable, "-m", "numeric", "threshold", "nonsense"],
+    bad = subprocess.run([sys.executable, "-m", "infoscaling", "threshold", "nonsense"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 

@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from numeric.claims import Evidence, decide
-from numeric.executor import ProcessEngine, SerialEngine, get_engine, run_tasks
-from numeric.io import atomic_write
-from numeric.precision import (
+from infoscaling.numeric.claims import Evidence, decide
+from infoscaling.numeric.executor import ProcessEngine, SerialEngine, get_engine, run_tasks
+from infoscaling.numeric.io import atomic_write
+from infoscaling.numeric.precision import (
     VerificationError,
     agree_digits,
     check_dps,
@@ -21,8 +20,8 @@ from numeric.precision import (
     fmt,
     verified,
 )
-from numeric.rng import resolve, root_sequence, spawn_seeds
-from numeric.stats import bonferroni, mean, proportion
+from infoscaling.numeric.rng import resolve, root_sequence, spawn_seeds
+from infoscaling.numeric.stats import bonferroni, mean, proportion
 
 
 @given(st.fractions(min_value=-10**6, max_value=10**6).filter(lambda q: q != 0), st.integers(1, 60))

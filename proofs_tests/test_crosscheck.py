@@ -12,11 +12,10 @@ import sys
 
 import mpmath as mp
 import pytest
-
-from derivations.ensemble import parse_ensemble
-from numeric import crosscheck as cc
-from numeric.claims import reference as ref
-from numeric.cli import main
+from infoscaling.derivations.ensemble import parse_ensemble
+from infoscaling.numeric import crosscheck as cc
+from infoscaling.numeric.claims import reference as ref
+from infoscaling.numeric.cli import main
 
 CT_BELOW = "concept-text:dt=6,kappa=5,eps=0.1,R=1000"   # critical point x* = 0.0835 < 0.1
 CT_NOJUMP = "concept-text:dt=6,kappa=0.4,eps=0.5,R=1000"  # eps(x) monotone: no threshold
@@ -34,8 +33,8 @@ def _csv(rows, header=("quantity", "spec", "value", "dt", "eps", "compute", "M",
 @pytest.fixture(scope="module")
 def planted():
     """Rows as a faulty implementation (the reference re-implementations of claim R1) would write them."""
-    from numeric.optimum import finite_optimum
-    from numeric.scaling import scaling_params
+    from infoscaling.numeric.optimum import finite_optimum
+    from infoscaling.numeric.amru import scaling_params
 
     p36 = scaling_params(parse_ensemble("regular:3/regular:6"), 20)
     fe = ref._FloatEnsemble(parse_ensemble("regular:3/regular:6"))
@@ -107,7 +106,7 @@ def test_each_known_fault_is_diagnosed(planted, tmp_path, capsys):
 
 
 def test_agreeing_file_exits_zero_and_json_input(tmp_path, capsys):
-    from numeric.thresholds import bp_threshold
+    from infoscaling.numeric.thresholds import bp_threshold
 
     th = bp_threshold(parse_ensemble("binomial:5000,0.006/binomial:2000,0.006"), 25).text
     rows = [{"quantity": "threshold", "spec": "binomial:5000,0.006/binomial:2000,0.006", "value": th},
@@ -169,7 +168,7 @@ def test_bad_options_exit_2(tmp_path, capsys):
 
 def test_stdin_subprocess():
     text = 'quantity,spec,value\nalpha,"regular:3/regular:6",0.93853238409554\nkappa_star,dt=6,4.5329896198607\n'
-    proc = subprocess.run([sys.executable, "-m", "numeric", "crosscheck", "-", "--rtol", "1e-10", "--json"],
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "crosscheck", "-", "--rtol", "1e-10", "--json"],
                           input=text, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
@@ -191,8 +190,8 @@ def test_find_disagreement_planted_sign_error_giant():
 
 
 def test_find_disagreement_planted_sign_error_alpha():
-    from numeric.scaling import direct_scaling_params
-    from numeric.thresholds import bp_threshold
+    from infoscaling.numeric.amru import direct_scaling_params
+    from infoscaling.numeric.thresholds import bp_threshold
 
     def theirs(l, r):   # the reference's alpha: three terms with the wrong sign
         ens = parse_ensemble(f"regular:{l}/regular:{r}")

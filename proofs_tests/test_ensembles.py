@@ -8,11 +8,10 @@ import pytest
 import sympy as sp
 from hypothesis import example, given
 from hypothesis import strategies as st
-
-from derivations.degree import Binomial, FiniteSupport, Poisson, Regular
-from derivations.ensemble import ConceptText, Ensemble, parse_ensemble, parse_side
-from derivations.notation import EPS, X
-from derivations.thresholds import fixed_point_identity
+from infoscaling.derivations.degree import Binomial, FiniteSupport, Poisson, Regular
+from infoscaling.derivations.ensemble import ConceptText, Ensemble, parse_ensemble, parse_side
+from infoscaling.derivations.notation import EPS, X
+from infoscaling.derivations.thresholds import fixed_point_identity
 
 SIDES = st.one_of(
     st.integers(1, 12).map(lambda d: f"regular:{d}"),

@@ -10,10 +10,9 @@ import sys
 import mpmath as mp
 import numpy as np
 import pytest
-
-from derivations.ensemble import parse_ensemble
-from numeric import figures
-from numeric.cli import main
+from infoscaling.derivations.ensemble import parse_ensemble
+from infoscaling.numeric import figures
+from infoscaling.numeric.cli import main
 
 
 def _read(path):
@@ -41,8 +40,8 @@ def test_files_exist_and_are_nonempty(de_dir):
 
 
 def test_de_curve_csv_matches_direct_evaluation(de_dir):
-    from numeric.evaluate import compile_ensemble
-    from numeric.thresholds import bp_threshold
+    from infoscaling.numeric.evaluate import compile_ensemble
+    from infoscaling.numeric.thresholds import bp_threshold
 
     d, _ = de_dir
     rows = _read(d / "de_curves.csv")
@@ -67,7 +66,7 @@ def test_de_curve_csv_matches_direct_evaluation(de_dir):
 
 
 def test_compute_optimal_csv_matches_the_optimiser(de_dir):
-    from numeric.optimum import compute_optimal_path, kappa_star_value
+    from infoscaling.numeric.optimum import compute_optimal_path, kappa_star_value
 
     d, _ = de_dir
     rows = _read(d / "compute_optimal.csv")
@@ -112,7 +111,7 @@ def test_cli_in_process_and_errors(tmp_path, capsys):
 
 
 def test_cli_subprocess(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "numeric", "figures", "--output-dir", str(tmp_path), "--only",
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "figures", "--output-dir", str(tmp_path), "--only",
                            "de_curves", "--quick", "--json"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

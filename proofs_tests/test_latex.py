@@ -10,11 +10,10 @@ import sys
 
 import pytest
 import sympy as sp
-
-from derivations.catalog import CLAIM_IDS, SOURCES, catalog
-from derivations.notation import latex
-from numeric.cli import main
-from numeric.latex_doc import document, label_of
+from infoscaling.derivations.catalog import CLAIM_IDS, SOURCES, catalog
+from infoscaling.derivations.notation import latex
+from infoscaling.numeric.cli import main
+from infoscaling.numeric.latex_doc import document, label_of
 
 # --------------------------------------------------------------------------- golden strings
 
@@ -66,7 +65,7 @@ def test_catalog_covers_every_claim_and_is_printed_by_the_printer():
 
 def test_catalog_formulas_are_the_derived_objects():
     # the catalogued kappa* is the derivation's own expression, and it is right numerically
-    from derivations.optimum import DT, kappa_star
+    from infoscaling.derivations.optimum import DT, kappa_star
 
     e = _entries()["A3-kappa-star"]
     assert sp.simplify(e.expr.rhs - kappa_star()) == 0
@@ -106,7 +105,7 @@ def test_claim_snippet_in_process_and_subprocess(capsys):
     data = json.loads(capsys.readouterr().out)
     assert list(data["claims"]) == ["A3"]
     assert GOLDEN["A3-kappa-star"] in data["latex"]
-    proc = subprocess.run([sys.executable, "-m", "numeric", "latex", "--claim", "B2"], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "latex", "--claim", "B2"], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0
     assert GOLDEN["B2-closed-form"] in proc.stdout and r"\label{eq:B2-closed-form}" in proc.stdout

@@ -10,12 +10,10 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy.optimize import minimize_scalar
-
-from derivations import optimum as dop
-from derivations.optimum import binomial_pair
-from derivations.thresholds import poisson_spinodal
-from numeric.optimum import (
+from infoscaling.derivations import optimum as dop
+from infoscaling.derivations.optimum import binomial_pair
+from infoscaling.derivations.thresholds import poisson_spinodal
+from infoscaling.numeric.optimum import (
     _float_optimum,
     asymptotic_optimum,
     check_problem,
@@ -28,7 +26,8 @@ from numeric.optimum import (
     objective_float,
     sweep,
 )
-from numeric.precision import agree_digits
+from infoscaling.numeric.precision import agree_digits
+from scipy.optimize import minimize_scalar
 
 
 # ------------------------------------------------------------------ symbolic
@@ -65,7 +64,7 @@ def test_objective_reduction_and_poisson_limit():
 
 def test_stable_binomial_form_matches_derivation():
     """The log1p-written pair used by the optimiser equals derivations.optimum.binomial_pair."""
-    from numeric.optimum import _compiled
+    from infoscaling.numeric.optimum import _compiled
 
     mf, _ = _compiled("correct")
     R, T, dt, eps = 300, 1400, 6, sp.Rational(1, 2)

@@ -32,12 +32,10 @@ import pytest
 from conftest import per_comparison_confidence
 from hypothesis import example, given
 from hypothesis import strategies as st
-from scipy.optimize import brentq
-
-from derivations.ensemble import parse_ensemble
-from numeric import peeling
-from numeric.executor import ProcessEngine, SerialEngine
-from numeric.peeling import (
+from infoscaling.derivations.ensemble import parse_ensemble
+from infoscaling.numeric import peeling
+from infoscaling.numeric.executor import ProcessEngine, SerialEngine
+from infoscaling.numeric.peeling import (
     Graph,
     PeelingPlan,
     peel,
@@ -48,7 +46,8 @@ from numeric.peeling import (
     sample_graph,
     simulate_peeling,
 )
-from numeric.stats import proportion
+from infoscaling.numeric.stats import proportion
+from scipy.optimize import brentq
 
 FINITE_N_BIAS = 10.0
 FLOOR_ALLOWANCE = 0.01
@@ -77,7 +76,7 @@ def ensemble(spec: str):
 # ----------------------------------------------------------------------------
 def de_residual(spec: str, eps: float) -> float:
     """eps L(y_inf) of DE, from the project's evaluator (numeric.evaluate)."""
-    from numeric.evaluate import residual_fraction
+    from infoscaling.numeric.evaluate import residual_fraction
 
     return float(residual_fraction(ensemble(spec), str(eps), dps=20))
 
@@ -247,7 +246,7 @@ def test_iid_graph_edge_count_is_binomial():
             row = g.var_adj[g.var_ptr[v]:g.var_ptr[v + 1]]
             assert np.all(np.diff(row) > 0)
         counts.append(g.edges)
-    from numeric.stats import mean
+    from infoscaling.numeric.stats import mean
 
     assert mean(counts, CONF).contains(40 * 30 * 0.07)
     # variance check through the per-pair marginal: every pair equally likely

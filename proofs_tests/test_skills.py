@@ -15,10 +15,9 @@ import sympy as sp
 from conftest import per_comparison_confidence
 from hypothesis import example, given
 from hypothesis import strategies as st
-
-from derivations import skills as dsk
-from derivations.optimum import kappa_star
-from numeric import skills as ns
+from infoscaling.derivations import skills as dsk
+from infoscaling.derivations.optimum import kappa_star
+from infoscaling.numeric import skills as ns
 
 KAPPA = float(sp.N(kappa_star(6), 17))
 C_GRID = np.logspace(2, 20, 200)
@@ -157,7 +156,7 @@ def test_er_giant_vectorised():
     cs = [0.5, 1.0, 1.000001, 1.01, 2.0, 7.0, 1000.0]
     got = ns.er_giant(cs)
     with mp.workdps(30):
-        from numeric.giant import erdos_renyi_S
+        from infoscaling.numeric.giant import erdos_renyi_S
 
         for c, g in zip(cs, got, strict=True):
             ref = float(erdos_renyi_S(mp.mpf(c)))

@@ -7,14 +7,13 @@ import pytest
 import sympy as sp
 from hypothesis import example, given
 from hypothesis import strategies as st
-
-from derivations import thresholds as dth
-from derivations.degree import Poisson, Regular
-from derivations.ensemble import Ensemble, parse_ensemble
-from derivations.notation import X
-from numeric.evaluate import compile_ensemble, de_iterate, largest_fixed_point
-from numeric.precision import VerificationError, agree_digits, fmt
-from numeric.thresholds import bp_threshold, map_threshold
+from infoscaling.derivations import thresholds as dth
+from infoscaling.derivations.degree import Poisson, Regular
+from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
+from infoscaling.derivations.notation import X
+from infoscaling.numeric.evaluate import compile_ensemble, de_iterate, largest_fixed_point
+from infoscaling.numeric.precision import VerificationError, agree_digits, fmt
+from infoscaling.numeric.thresholds import bp_threshold, map_threshold
 
 # Literature checks (not inputs): Richardson & Urbanke (2008); KRU (2011).
 BP_36 = "0.4294398144194918371556"

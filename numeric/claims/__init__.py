@@ -70,6 +70,10 @@ CLAIM_TABLE: dict[str, tuple[str, str]] = {
     "B6": ("paper", "A unimodal skill-level distribution gives one smooth emergence; a multimodal one gives plateaus at the cumulative mixture weights, one fewer than the number of modes."),
     "B7": ("beyond", "Prerequisite structure (hierarchy of skills) delays and sharpens emergence of higher levels."),
     "C1": ("paper", "Chinchilla frontier closed forms: a = beta/(alpha+beta), b = alpha/(alpha+beta), G formula; values for three constant sets; refit on the Epoch data."),
+    "B8": ("beyond", "The emergence location of a single-level task is where S_l P(X_l >= eta_l) reaches a fixed constant (inverse incomplete gamma), not where E[X_l] = eta_l."),
+    "D1": ("beyond", "Curriculum as spatial coupling: ordering texts along a chain (window w, length L) raises the learning threshold from the BP (spinodal) value to the MAP/potential threshold as L, w grow, at a rate loss O(w/L)."),
+    "D2": ("beyond", "Under a curriculum the compute-optimal texts-per-concept kappa* and tokens per parameter fall, by an amount derived in closed form or to verified digits."),
+    "D3": ("beyond", "A designed concept-frequency law (LP, heavy-tail/Zipf-like) needs fewer texts per concept than the paper's random ensemble at the same d_t; its distance to the floor kappa = 1 is stated as a function of d_t and the maximum degree."),
     "R1": ("beyond", "The published reference implementation's alpha, threshold search and optimum window differ from the correct quantities (MODEL.md section 6)."),
 }
 
@@ -95,15 +99,19 @@ TITLE_LATEX: dict[str, str] = {
     "B6": r"A unimodal skill-level distribution gives one smooth emergence; a multimodal one gives plateaus at the cumulative mixture weights, one fewer than the number of modes.",
     "B7": r"Prerequisite structure (hierarchy of skills) delays and sharpens emergence of higher levels.",
     "C1": r"Chinchilla frontier closed forms: $a = \beta/(\alpha+\beta)$, $b = \alpha/(\alpha+\beta)$, $G$; values for three constant sets; refit on the Epoch data.",
+    "B8": r"The emergence location of a single-level task is where $S_l\,P(X_l \ge \eta_l)$ reaches a fixed constant (inverse incomplete gamma), not where $\mathbb{E}[X_l] = \eta_l$.",
+    "D1": r"Curriculum as spatial coupling: ordering texts along a chain (window $w$, length $L$) raises the learning threshold from the BP (spinodal) value to the MAP/potential threshold as $L, w$ grow, at a rate loss $O(w/L)$.",
+    "D2": r"Under a curriculum the compute-optimal texts-per-concept $\kappa^*$ and tokens per parameter fall, by an amount derived in closed form or to verified digits.",
+    "D3": r"A designed concept-frequency law (LP, heavy-tail/Zipf-like) needs fewer texts per concept than the paper's random ensemble at the same $d_t$; its distance to the floor $\kappa = 1$ is stated as a function of $d_t$ and the maximum degree.",
     "R1": r"The published reference implementation's $\alpha$, threshold search and optimum window differ from the correct quantities (MODEL.md section 6).",
 }
 
 #: Modules that register claims (a missing module leaves its claims pending).
 CLAIM_MODULES = [
-    "numeric.claims.decoding",
-    "numeric.claims.scaling",
-    "numeric.claims.graphs",
-    "numeric.claims.reference",
+    "infoscaling.numeric.claims.decoding",
+    "infoscaling.numeric.claims.compute_optimal",
+    "infoscaling.numeric.claims.graphs",
+    "infoscaling.numeric.claims.reference",
 ]
 
 

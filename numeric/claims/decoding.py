@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import mpmath as mp
 import sympy as sp
-
-from derivations import thresholds as dth
-from derivations.degree import Regular
-from derivations.ensemble import ConceptText, Ensemble, parse_ensemble
-from derivations.notation import X
+from infoscaling.derivations import thresholds as dth
+from infoscaling.derivations.degree import Regular
+from infoscaling.derivations.ensemble import ConceptText, Ensemble, parse_ensemble
+from infoscaling.derivations.notation import X
 
 from ..evaluate import compile_ensemble, de_iterate, largest_fixed_point
 from ..precision import agree_digits, fmt

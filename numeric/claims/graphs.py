@@ -15,9 +15,8 @@ import functools
 import mpmath as mp
 import numpy as np
 import sympy as sp
-
-from derivations import graphs as dg
-from derivations import skills as dsk
+from infoscaling.derivations import graphs as dg
+from infoscaling.derivations import skills as dsk
 
 from ..stats import bonferroni
 from . import VERIFY_ALPHA, Evidence, register, timed

@@ -43,10 +43,9 @@ import math
 import mpmath as mp
 import numpy as np
 import sympy as sp
-
-from derivations import training as dtr
-from derivations.ensemble import ConceptText, Ensemble, parse_ensemble
-from derivations.notation import X
+from infoscaling.derivations import training as dtr
+from infoscaling.derivations.ensemble import ConceptText, Ensemble, parse_ensemble
+from infoscaling.derivations.notation import X
 
 from . import register, timed
 
@@ -194,7 +193,7 @@ def _rel(a, b) -> float:
 )
 def claim_r1(profile: str):
     from ..optimum import finite_optimum
-    from ..scaling import scaling_params
+    from ..amru import scaling_params
     from ..skills import chernoff_bounds, tail_exact
     from ..thresholds import bp_threshold
 
@@ -255,7 +254,7 @@ def claim_r1(profile: str):
 
     # 3. dropped beta shift -----------------------------------------------------------------
     def beta_dropped():
-        from ..scaling import block_failure_law
+        from ..amru import block_failure_law
 
         ens = parse_ensemble("regular:3/regular:6")
         p = scaling_params(ens, dps)

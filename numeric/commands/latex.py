@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from derivations.catalog import CLAIM_IDS, catalog
+from infoscaling.derivations.catalog import CLAIM_IDS, catalog
 
 from ..cli import CommandResult, add_json_flag
 from ..io import atomic_write

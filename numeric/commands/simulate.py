@@ -21,7 +21,7 @@ import importlib
 from ..cli import add_json_flag
 from ..progress import progress_bar
 
-_GRAPHSIM = "numeric.graphsim"
+_GRAPHSIM = "infoscaling.numeric.graphsim"
 
 
 def _graphsim():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from derivations.ensemble import parse_ensemble
+from infoscaling.derivations.ensemble import parse_ensemble
 
 from ..cli import add_json_flag
 from ..precision import check_dps

@@ -1,7 +1,7 @@
 """Finite-length scaling parameters at the critical point, verified digits (MODEL.md 1.4).
 
 :func:`scaling_params` evaluates the AMRU alpha, beta/Omega and nu* = eps* L(y*)
-of :mod:`derivations.scaling` at the BP critical point from
+of :mod:`derivations.amru` at the BP critical point from
 :func:`numeric.thresholds.bp_threshold`.  The SymPy expressions are lambdified
 once per ensemble (``modules="mpmath"``); digits are verified by evaluating
 at two working precisions with a critical point verified to more digits than
@@ -28,11 +28,10 @@ from dataclasses import dataclass
 
 import mpmath as mp
 import sympy as sp
-
-from derivations import scaling as dsc
-from derivations.degree import FiniteSupport, Regular
-from derivations.ensemble import Ensemble
-from derivations.notation import X
+from infoscaling.derivations import amru as dsc
+from infoscaling.derivations.degree import FiniteSupport, Regular
+from infoscaling.derivations.ensemble import Ensemble
+from infoscaling.derivations.notation import X
 
 from .evaluate import compile_ensemble, lambdify_mp
 from .precision import VerificationError, Verified, agree_digits, check_dps, fmt

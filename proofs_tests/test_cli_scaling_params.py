@@ -8,8 +8,7 @@ import subprocess
 import sys
 
 import pytest
-
-from numeric.cli import main
+from infoscaling.numeric.cli import main
 
 
 def _run(capsys, argv):
@@ -92,19 +91,19 @@ def test_bad_input_exit_2_one_line(capsys, argv, word):
 
 
 def test_subprocess_scaling_params():
-    p = subprocess.run([sys.executable, "-m", "numeric", "scaling-params", "regular:3/regular:6", "--dps",
+    p = subprocess.run([sys.executable, "-m", "infoscaling", "scaling-params", "regular:3/regular:6", "--dps",
                         "8", "--json"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["alpha"] == "0.56035474" and d["beta_over_omega"] == "0.61694870"
-    q = subprocess.run([sys.executable, "-m", "numeric", "optimum", "--dt", "-1", "--eps", "0.5",
+    q = subprocess.run([sys.executable, "-m", "infoscaling", "optimum", "--dt", "-1", "--eps", "0.5",
                         "--asymptotic", "--json"], capture_output=True, text=True, timeout=120)
     assert q.returncode == 2 and q.stdout == "" and len(q.stderr.strip().splitlines()) == 1
 
 
 def test_scaling_params_large_exact_binomial(capsys):
     """The CLI.md example with exact binomial sides (constants with > 4300 digits) evaluates."""
-    from numeric.cli import main as cli_main
+    from infoscaling.numeric.cli import main as cli_main
 
     code = cli_main(["scaling-params", "binomial:5000,0.006/binomial:2000,0.006", "--dps", "15", "--json"])
     out, err = capsys.readouterr()

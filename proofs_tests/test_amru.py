@@ -11,20 +11,19 @@ import sympy as sp
 from conftest import per_comparison_confidence
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-from derivations import scaling as dsc
-from derivations import training as dtr
-from derivations.degree import FiniteSupport, Regular
-from derivations.ensemble import Ensemble, parse_ensemble
-from derivations.notation import X
-from numeric.finite_length import (
+from infoscaling.derivations import amru as dsc
+from infoscaling.derivations import training as dtr
+from infoscaling.derivations.degree import FiniteSupport, Regular
+from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
+from infoscaling.derivations.notation import X
+from infoscaling.numeric.finite_length import (
     REGULAR_MODEL_ALLOWANCE,
     compare_with_law,
     regular_campaign,
 )
-from numeric.precision import agree_digits
-from numeric.scaling import block_failure_law, direct_scaling_params, scaling_params
-from numeric.thresholds import bp_threshold
+from infoscaling.numeric.precision import agree_digits
+from infoscaling.numeric.amru import block_failure_law, direct_scaling_params, scaling_params
+from infoscaling.numeric.thresholds import bp_threshold
 
 E36 = parse_ensemble("regular:3/regular:6")
 

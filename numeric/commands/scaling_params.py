@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from derivations.ensemble import parse_ensemble
+from infoscaling.derivations.ensemble import parse_ensemble
 
 from ..cli import add_json_flag
 from ..precision import VerificationError, check_dps
-from ..scaling import scaling_params
+from ..amru import scaling_params
 
 
 def register(sub) -> None:
