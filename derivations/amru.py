@@ -45,7 +45,7 @@ A. K. Nayak, L. R. Varshney, arXiv:2410.01243 (2024), eqs. for alpha and beta.
 Examples
 --------
 >>> import sympy as sp
->>> from derivations.ensemble import parse_ensemble
+>>> from infoscaling.derivations.ensemble import parse_ensemble
 >>> e = parse_ensemble("regular:3/regular:6")
 >>> a2 = alpha_squared_of_x(e)
 >>> round(float(sp.sqrt(a2.subs(X, sp.Rational(26, 100)))), 2)   # near x* = 0.2606

@@ -159,7 +159,7 @@ class Regular(DegreeSide):
 
     Examples
     --------
-    >>> from derivations.notation import X
+    >>> from infoscaling.derivations.notation import X
     >>> Regular(3).edge_gf(X)
     x**2
     """
@@ -204,7 +204,7 @@ class FiniteSupport(DegreeSide):
 
     Examples
     --------
-    >>> from derivations.notation import X
+    >>> from infoscaling.derivations.notation import X
     >>> s = FiniteSupport(["0", "1/2", "1/2"])
     >>> s.edge_gf(X)
     x**2/2 + x/2
@@ -271,7 +271,7 @@ class Poisson(DegreeSide):
 
     Examples
     --------
-    >>> from derivations.notation import X
+    >>> from infoscaling.derivations.notation import X
     >>> Poisson(6).edge_gf(X)
     exp(6*x - 6)
     """
@@ -309,7 +309,7 @@ class Binomial(DegreeSide):
 
     Examples
     --------
-    >>> from derivations.notation import X
+    >>> from infoscaling.derivations.notation import X
     >>> Binomial(10, "0.5").edge_gf(X)
     (x/2 + 1/2)**9
     """

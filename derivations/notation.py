@@ -10,7 +10,7 @@ functions, ``G0``/``G1`` as :math:`G_0, G_1`, the Lambert branches as
 Examples
 --------
 >>> import sympy as sp
->>> from derivations.notation import latex, EPS, X
+>>> from infoscaling.derivations.notation import latex, EPS, X
 >>> latex(EPS * X**2)
 '\\\\varepsilon x^{2}'
 >>> a = sp.Symbol("a", positive=True)

@@ -58,7 +58,7 @@ def tangency_system(ens: Ensemble):
 
     Examples
     --------
-    >>> from derivations.ensemble import parse_ensemble
+    >>> from infoscaling.derivations.ensemble import parse_ensemble
     >>> f, g = tangency_system(parse_ensemble("regular:3/regular:6"))
     >>> sp.simplify(g.subs(X, sp.Rational(1, 2))) > 0
     True
@@ -203,7 +203,7 @@ def stability_threshold(ens: Ensemble) -> sp.Expr:
 
     Examples
     --------
-    >>> from derivations.ensemble import parse_ensemble
+    >>> from infoscaling.derivations.ensemble import parse_ensemble
     >>> stability_threshold(parse_ensemble("regular:2/regular:7"))
     1/6
     >>> r = sp.Symbol("r", positive=True, integer=True)

@@ -104,7 +104,7 @@ def bottleneck_constant(ens: Ensemble) -> sp.Expr:
 
     Examples
     --------
-    >>> from derivations.ensemble import parse_ensemble
+    >>> from infoscaling.derivations.ensemble import parse_ensemble
     >>> c = bottleneck_constant(parse_ensemble("regular:3/regular:6"))
     >>> c.free_symbols == {X}
     True

@@ -15,7 +15,7 @@ the two.
 
 Examples
 --------
->>> from derivations.ensemble import parse_ensemble
+>>> from infoscaling.derivations.ensemble import parse_ensemble
 >>> p = scaling_params(parse_ensemble("regular:3/regular:6"), dps=10)
 >>> p.alpha.text, p.beta_over_omega.text, p.threshold.text
 ('0.5603547392', '0.6169487040', '0.4294398144')

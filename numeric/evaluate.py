@@ -9,7 +9,7 @@ about 9/N^2 near a threshold).
 
 Examples
 --------
->>> from derivations.ensemble import parse_ensemble
+>>> from infoscaling.derivations.ensemble import parse_ensemble
 >>> e = parse_ensemble("regular:3/regular:6")
 >>> x = largest_fixed_point(e, "0.45", dps=20)
 >>> fmt(x, 15)

@@ -11,7 +11,7 @@ texlive-latex-base / -recommended) and compiles with pdflatex.
 
 Examples
 --------
->>> from derivations.catalog import catalog
+>>> from infoscaling.derivations.catalog import catalog
 >>> print(claim_snippet("A7", catalog("A7")["A7"]).splitlines()[2])
 \\begin{equation}\\label{eq:A7-u-map}
 """

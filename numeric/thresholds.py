@@ -23,7 +23,7 @@ ends of a tiny interval around x*, and eps is enclosed over that interval.
 
 Examples
 --------
->>> from derivations.ensemble import parse_ensemble
+>>> from infoscaling.derivations.ensemble import parse_ensemble
 >>> r = bp_threshold(parse_ensemble("regular:3/regular:6"), dps=20)
 >>> r.text, r.limited_by, r.digits >= 20
 ('0.42943981441949183716', 'tangency', True)

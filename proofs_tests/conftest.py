@@ -16,11 +16,27 @@ n^(-2/3) shift of thresholds) instead of widening intervals.
 
 from __future__ import annotations
 
+import importlib.abc
 import os
+import sys
 
 import mpmath
 import pytest
 from hypothesis import HealthCheck, settings
+
+class _NoBareLayoutPackages(importlib.abc.MetaPathFinder):
+    """Refuse ``import numeric`` / ``import derivations``: the folders install as
+    ``infoscaling.numeric`` / ``infoscaling.derivations`` only.  With the repository
+    root on ``sys.path`` (``python -m pytest``) a bare import would silently load a
+    second copy of the code; this makes such a slip fail loudly in the tests."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname in ("numeric", "derivations") or fullname.startswith(("numeric.", "derivations.")):
+            raise ImportError(f"import infoscaling.{fullname}, not the bare layout folder {fullname!r}")
+        return None
+
+
+sys.meta_path.insert(0, _NoBareLayoutPackages())
 
 #: Family-wise false-alarm probability of the statistical tests in the default tier.
 FAMILY_ALPHA = 1e-3
