@@ -68,8 +68,6 @@ __all__ = [
     "simulate_giant",
     "critical_allowance",
     "subcritical_allowance",
-    "add_giant_arguments",
-    "run_giant",
     "MAX_NODES",
 ]
 
@@ -435,50 +433,3 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
         "sampler": sampler,
         "seconds": time.perf_counter() - t0,
     }
-
-
-# ------------------------------------------------------------------------------------
-# CLI hooks used by numeric/commands/simulate.py
-# ------------------------------------------------------------------------------------
-
-def add_giant_arguments(parser) -> None:
-    """Arguments of ``infoscaling simulate giant`` (the caller adds ``--json``)."""
-    parser.add_argument("law", help="degree law, e.g. poisson:2, regular:3, projection:poisson:2/poisson:1")
-    parser.add_argument("--n", type=str, default="100000", help="vertices (actors) per graph")
-    parser.add_argument("--trials", type=str, default="20", help="independent graphs")
-    parser.add_argument("--seed", type=str, default=None, help="root seed (echoed in the output)")
-    parser.add_argument("--workers", type=str, default="1", help="processes (results do not depend on it)")
-    parser.add_argument("--confidence", type=str, default="0.95", help="confidence level of the intervals")
-
-
-def _int_arg(value, name, lo, hi, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        v = int(value)
-    else:
-        try:
-            f = float(str(value))
-        except ValueError:
-            raise ValueError(f"{name} must be an integer, got {value!r}") from None
-        if not math.isfinite(f) or f != int(f):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        v = int(f)
-    if not lo <= v <= hi:
-        raise ValueError(f"{name} must be in [{lo}, {hi}], got {v}")
-    return v
-
-
-def run_giant(args) -> dict:
-    """Run ``simulate giant`` from parsed arguments (law, n, trials, seed, workers, confidence)."""
-    n = _int_arg(args.n, "--n", 2, MAX_NODES)
-    trials = _int_arg(args.trials, "--trials", 1, 10**6)
-    seed = _int_arg(getattr(args, "seed", None), "--seed", 0, 2**63 - 1, allow_none=True)
-    workers = _int_arg(getattr(args, "workers", 1), "--workers", 1, 1024, allow_none=True)
-    try:
-        conf = float(getattr(args, "confidence", 0.95))
-    except (TypeError, ValueError):
-        raise ValueError(f"--confidence must be a number in (0, 1), got {args.confidence!r}") from None
-    if not 0 < conf < 1:
-        raise ValueError(f"--confidence must be in (0, 1), got {conf}")
-    return simulate_giant(args.law, n, trials, seed, workers, conf)

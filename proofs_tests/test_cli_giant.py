@@ -13,7 +13,7 @@ import sys
 import pytest
 from conftest import per_comparison_confidence
 from infoscaling.numeric.cli import main
-from infoscaling.numeric.graphsim import add_giant_arguments, run_giant
+from infoscaling.numeric.commands.simulate import add_giant_arguments, run_giant
 
 CONTRACT_KEYS = {"S", "u", "supercritical", "criterion", "mean_component_size", "dps"}
 

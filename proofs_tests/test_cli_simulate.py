@@ -8,7 +8,6 @@ import sys
 
 import pytest
 from infoscaling.numeric.cli import main
-from infoscaling.numeric.commands import simulate as simulate_cmd
 
 PEELING_KEYS = {"block_failure", "residual_erased_fraction", "rounds", "trials", "seed", "n", "eps",
                 "seconds"}
@@ -99,9 +98,7 @@ def test_bad_command_lines(capsys, argv, name):
     assert err.count("\n") == 1 and name in err
 
 
-def test_giant_delegates_to_graphsim(capsys):
-    if simulate_cmd._graphsim() is None:
-        pytest.skip("numeric.graphsim not present")
+def test_giant_runs_through_graphsim(capsys):
     code, out, _ = run_json(capsys, ["simulate", "giant", "poisson:2", "--n", "300", "--trials", "3",
                                      "--seed", "1", "--json"])
     assert code == 0
@@ -109,11 +106,22 @@ def test_giant_delegates_to_graphsim(capsys):
     assert {"S", "trials", "seed", "n", "seconds"} <= set(data)
 
 
-def test_giant_missing_module_is_bad_input(monkeypatch, capsys):
-    monkeypatch.setattr(simulate_cmd, "_graphsim", lambda: None)
+def test_missing_simulator_module_fails_loudly(monkeypatch, capsys):
+    """A packaging mistake (graphsim absent) is an internal error (exit 3), not a vanished command."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if name == "graphsim" or name.endswith(".graphsim"):
+            raise ModuleNotFoundError("No module named 'infoscaling.numeric.graphsim'",
+                                      name="infoscaling.numeric.graphsim")
+        return real_import(name, globals, locals, fromlist, level)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
     code, out, err = run_json(capsys, ["simulate", "giant", "poisson:2", "--n", "30", "--trials", "2",
                                        "--seed", "1"])
-    assert code == 2 and "simulate giant: not available yet" in err
+    assert code == 3 and out == "" and "graphsim" in err
 
 
 def test_subprocess():

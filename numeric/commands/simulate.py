@@ -10,28 +10,16 @@ Sub-commands
     omitted (the string fixes it) and, when the string gives ``R``, so may
     ``--n``.
 ``simulate giant LAW --n N --trials K --seed S``
-    Delegates to :mod:`numeric.graphsim` (``add_giant_arguments`` /
-    ``run_giant``), imported lazily.
+    :func:`numeric.graphsim.simulate_giant` (imported when the command runs;
+    a missing module is an error, never a silently absent command).
 """
 
 from __future__ import annotations
 
-import importlib
+import math
 
 from ..cli import add_json_flag
 from ..progress import progress_bar
-
-_GRAPHSIM = "infoscaling.numeric.graphsim"
-
-
-def _graphsim():
-    """The giant-component simulator module, or None while it does not exist."""
-    try:
-        return importlib.import_module(_GRAPHSIM)
-    except ModuleNotFoundError as exc:
-        if exc.name == _GRAPHSIM:
-            return None
-        raise
 
 
 def register(sub) -> None:
@@ -52,18 +40,8 @@ def register(sub) -> None:
     pp.set_defaults(func=run_peeling)
 
     pg = ss.add_parser("giant", help="giant component of random graphs of a degree law")
-    mod = _graphsim()
-    if mod is not None and hasattr(mod, "add_giant_arguments"):
-        mod.add_giant_arguments(pg)
-    else:
-        pg.add_argument("law", metavar="LAW")
-        pg.add_argument("--n", default=None)
-        pg.add_argument("--trials", default=None)
-        pg.add_argument("--seed", default=None)
-        pg.add_argument("--workers", default=None)
-        pg.add_argument("--confidence", default="0.95")
-    if not any(a.dest == "json" for a in pg._actions):
-        add_json_flag(pg)
+    add_giant_arguments(pg)
+    add_json_flag(pg)
     pg.set_defaults(func=run_giant)
 
 
@@ -92,9 +70,46 @@ def run_peeling(args) -> dict:
                                         confidence=conf, progress=update)
 
 
+def add_giant_arguments(parser) -> None:
+    """Arguments of ``infoscaling simulate giant`` (the caller adds ``--json``)."""
+    parser.add_argument("law", help="degree law, e.g. poisson:2, regular:3, projection:poisson:2/poisson:1")
+    parser.add_argument("--n", type=str, default="100000", help="vertices (actors) per graph")
+    parser.add_argument("--trials", type=str, default="20", help="independent graphs")
+    parser.add_argument("--seed", type=str, default=None, help="root seed (echoed in the output)")
+    parser.add_argument("--workers", type=str, default="1", help="processes (results do not depend on it)")
+    parser.add_argument("--confidence", type=str, default="0.95", help="confidence level of the intervals")
+
+
+def _int_arg(value, name, lo, hi, allow_none=False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        v = int(value)
+    else:
+        try:
+            f = float(str(value))
+        except ValueError:
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+        if not math.isfinite(f) or f != int(f):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        v = int(f)
+    if not lo <= v <= hi:
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {v}")
+    return v
+
+
 def run_giant(args) -> dict:
-    """Run ``simulate giant`` through :mod:`numeric.graphsim`."""
-    mod = _graphsim()
-    if mod is None or not hasattr(mod, "run_giant"):
-        raise ValueError("simulate giant: not available yet")
-    return mod.run_giant(args)
+    """Run ``simulate giant`` from parsed arguments (law, n, trials, seed, workers, confidence)."""
+    from ..graphsim import MAX_NODES, simulate_giant
+
+    n = _int_arg(args.n, "--n", 2, MAX_NODES)
+    trials = _int_arg(args.trials, "--trials", 1, 10**6)
+    seed = _int_arg(getattr(args, "seed", None), "--seed", 0, 2**63 - 1, allow_none=True)
+    workers = _int_arg(getattr(args, "workers", 1), "--workers", 1, 1024, allow_none=True)
+    try:
+        conf = float(getattr(args, "confidence", 0.95))
+    except (TypeError, ValueError):
+        raise ValueError(f"--confidence must be a number in (0, 1), got {args.confidence!r}") from None
+    if not 0 < conf < 1:
+        raise ValueError(f"--confidence must be in (0, 1), got {conf}")
+    return simulate_giant(args.law, n, trials, seed, workers, conf)
