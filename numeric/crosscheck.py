@@ -68,12 +68,14 @@ import sys
 from dataclasses import dataclass, field
 
 import mpmath as mp
-import numpy as np
 import sympy as sp
 from infoscaling.derivations.degree import exact
 from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
 
+from . import reference
 from .precision import check_dps, fmt
+from .reference import WINDOW
+from .reference import rel_diff as _rel
 
 __all__ = [
     "QUANTITIES",
@@ -84,7 +86,6 @@ __all__ = [
     "crosscheck_file",
     "our_value",
     "restricted_threshold",
-    "window_optimum",
     "Disagreement",
     "find_disagreement",
 ]
@@ -93,10 +94,6 @@ __all__ = [
 QUANTITIES = ("threshold", "alpha", "beta_over_omega", "nu", "giant", "kappa_star", "optimum_R")
 #: Quantities this tool adds (CLI.md allows new keys).
 EXTRA_QUANTITIES = ("tail",)
-#: The reference's hand-tuned search window for R, in units of sqrt(C') (MODEL.md 6 item 4).
-WINDOW = (0.2, 0.6)
-#: The reference's cut of the threshold search (MODEL.md 6 item 1).
-X_CUT = "0.1"
 #: Relative differences in this range are binary floating-point rounding.
 PRECISION_BAND = (1e-20, 5e-15)
 #: Relative tolerance used to recognise a known fault (the faulty value is itself float64).
@@ -105,6 +102,8 @@ DIAG_RTOL = 1e-6
 DIAG_RTOL_OPT = 2e-4
 
 _REQUIRED = ("quantity", "spec", "value")
+#: The correct objective (every fault of the reference switched off).
+_CORRECT = dict(alpha_variant="correct", shift=True, model="consistent")
 _NONE_VALUES = ("none", "null")
 
 
@@ -213,33 +212,21 @@ def _scaling(spec: str, dps: int):
     return scaling_params(_ensemble(spec), dps)
 
 
-def restricted_threshold(ens: Ensemble, dps: int = 30, x_min=X_CUT) -> tuple[mp.mpf, mp.mpf, bool]:
-    """The threshold as found by a search restricted to x in [x_min, 1].
+def restricted_threshold(ens: Ensemble) -> tuple[float, float, bool]:
+    """The threshold as the reference finds it: a search restricted to x in [0.1, 1].
 
-    DE has a fixed point x in [x_min, 1] iff eps lies between the extremes of
-    eps(x) on that interval, so a bisection for "a fixed point exists" converges
-    to min over [x_min, 1] of eps(x).  Returns ``(value, x, on_cut)``;
-    ``on_cut`` is True when the minimum is the cut point itself (an artefact:
-    no tangency at all in [x_min, 1]).
+    :func:`numeric.reference.threshold` (float64).  Returns ``(value, x, on_cut)``;
+    ``on_cut`` is True when the critical point is the cut x = 0.1 itself (an
+    artefact: no tangency at all in [0.1, 1]).
 
     Examples
     --------
-    >>> v, x, cut = restricted_threshold(parse_ensemble("concept-text:dt=6,kappa=0.4,eps=0.5,R=1000"), 15)
-    >>> cut, mp.nstr(x, 10)
-    (True, '0.1')
+    >>> v, x, cut = restricted_threshold(parse_ensemble("concept-text:dt=6,kappa=0.4,eps=0.5,R=1000"))
+    >>> cut, round(x, 6)
+    (True, 0.1)
     """
-    from .evaluate import compile_ensemble, local_minima
-
-    ce = compile_ensemble(ens)
-    with mp.workdps(dps + 10):
-        lo = mp.mpf(str(x_min))
-        cands = [(ce.eps_of_x(lo), lo, True), (ce.eps_of_x(mp.mpf(1)), mp.mpf(1), False)]
-        for xm in local_minima(ens):
-            if lo <= xm <= 1:
-                x = mp.findroot(ce.deps_dx, mp.mpf(xm))
-                cands.append((ce.eps_of_x(x), x, False))
-        v, x, cut = min(cands, key=lambda t: t[0])
-        return +v, +x, cut
+    r = reference.threshold(ens)
+    return r["eps"], r["x"], r["on_cut"]
 
 
 def _cp_params(row: dict) -> tuple[sp.Expr, sp.Expr, float | None]:
@@ -266,40 +253,6 @@ def _cp_params(row: dict) -> tuple[sp.Expr, sp.Expr, float | None]:
     if "compute" in vals:
         comp = float(_mpf(vals["compute"], "compute"))
     return dt, eps, comp
-
-
-def window_optimum(dt, eps, c_prime, *, alpha_variant="correct", shift=True, model="consistent",
-                   window=WINDOW, grid=400) -> tuple[float, str | None]:
-    """Optimum of R_learned over R in ``window`` * sqrt(C') only (float64), and which edge it sits on.
-
-    Returns ``(R, edge)`` with ``edge`` in {"lower", "upper", None}.
-
-    Examples
-    --------
-    >>> R, edge = window_optimum(6, 0.5, 1e4, alpha_variant="reference", shift=False, model="paper")
-    >>> edge, round(R / 100, 3)
-    ('upper', 0.6)
-    """
-    from scipy.optimize import minimize_scalar
-
-    from .optimum import objective_float
-
-    s = math.sqrt(float(c_prime))
-    lo, hi = window[0] * s, window[1] * s
-    R = np.linspace(lo, hi, grid)
-    vals = objective_float(R, float(c_prime), float(dt), float(eps), alpha_variant, shift, model)[0]
-    i = int(np.argmax(vals))
-    a, b = R[max(i - 1, 0)], R[min(i + 1, grid - 1)]
-
-    def neg(r):
-        return -float(objective_float(np.array([r]), float(c_prime), float(dt), float(eps),
-                                      alpha_variant, shift, model)[0][0])
-
-    res = minimize_scalar(neg, bounds=(a, b), method="bounded", options={"xatol": 1e-10 * s})
-    best = float(res.x) if -res.fun >= vals[i] else float(R[i])
-    tol = 1e-6 * s
-    edge = "lower" if best - lo < tol else "upper" if hi - best < tol else None
-    return best, edge
 
 
 @functools.lru_cache(maxsize=128)
@@ -385,14 +338,6 @@ def _digits(quantity: str, dps: int) -> int:
     return min(dps, 20) if quantity == "optimum_R" else dps
 
 
-def _rel(a, b) -> float:
-    a, b = mp.mpf(a), mp.mpf(b)
-    if a == b:
-        return 0.0
-    scale = abs(b) if b != 0 else abs(a)
-    return float(abs(a - b) / scale)
-
-
 def _close(a, b, rtol) -> bool:
     return _rel(a, b) <= rtol
 
@@ -449,10 +394,10 @@ def _diagnose(quantity: str, row: dict, theirs, ours, dps: int) -> str | None:
         return None
     if quantity == "threshold":
         ens = _ensemble(spec)
-        v, x, cut = restricted_threshold(ens, dps)
+        v, x, cut = restricted_threshold(ens)
         if _close(theirs, v, tol):
             what = ("an artefact at the cut x = 0.1, eps(x) has no tangency there"
-                    if cut else f"the restricted minimum at x = {mp.nstr(x, 8)}")
+                    if cut else f"the restricted minimum at x = {x:.8g}")
             base = "no sharp threshold exists" if ours is None else "the true critical point lies below 0.1"
             return f"threshold restricted to x >= 0.1 ({what}; {base})"
         return None
@@ -489,17 +434,11 @@ def _diagnose(quantity: str, row: dict, theirs, ours, dps: int) -> str | None:
     if quantity == "optimum_R":
         return _diagnose_optimum(row, theirs)
     if quantity == "tail":
-        from .skills import reference_bound
-
         M, p, eta = _tail_params(row)
-        with mp.workdps(dps + 10):
-            ref = reference_bound(M, p, eta)
-            # the same mismatch in the method-of-types form (prefactor (2M)^(-1/2) above the mean)
-            refs = [ref] + ([ref / mp.sqrt(2 * M)] if eta > M * p else [])
-        for r in refs:
-            if _close(theirs, r, tol):
-                return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
-                        f"{mp.nstr(r, 8)}, not a bound on the exact tail)")
+        r = reference.chernoff_tail(M, p, eta)
+        if _close(theirs, r, tol):
+            return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
+                    f"{r:.8g}, not a bound on the exact tail)")
         return None
     return None
 
@@ -512,7 +451,7 @@ def _diagnose_optimum(row, theirs) -> str | None:
     # 1. a value on the edge of the reference's window: the window cut it off
     for side, frac in (("lower", WINDOW[0]), ("upper", WINDOW[1])):
         if abs(th - frac * s) <= DIAG_RTOL_OPT * frac * s:
-            R, edge = window_optimum(dt, eps, cp)
+            R, edge = reference.window_optimum(cp, dt, eps, **_CORRECT)
             where = "the window optimum of the correct objective is interior" if edge is None else \
                 f"even the correct objective peaks on the {edge} edge there"
             return (f"optimum on the search-window edge (R = {th:.6g} = {frac} sqrt(C'), the {side} edge of "
@@ -531,8 +470,9 @@ def _diagnose_optimum(row, theirs) -> str | None:
                 continue
             try:
                 if windowed:
-                    R, _ = window_optimum(dt, eps, cp, alpha_variant=kw.get("variant", "correct"),
-                                          shift=kw.get("shift", True), model="paper" if causes else "consistent")
+                    R, _ = reference.window_optimum(cp, dt, eps, alpha_variant=kw.get("variant", "correct"),
+                                                    shift=kw.get("shift", True),
+                                                    model="paper" if causes else "consistent")
                 else:
                     R = float(_optimum(str(dt), str(eps), cp, 8, kw.get("variant", "correct"),
                                        kw.get("shift", True)).R)

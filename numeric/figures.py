@@ -314,8 +314,9 @@ def fig_plateaus(quick: bool = False, seed: int = 0) -> FigureData:
 def fig_finite_length(quick: bool = False, seed: int = 2026) -> FigureData:
     from infoscaling.derivations.ensemble import parse_ensemble
 
-    from .finite_length import regular_campaign
     from .amru import block_failure_law, scaling_params
+    from .finite_length import regular_campaign
+    from .reference import block_failure as reference_block_failure
 
     ns = (1024, 4096) if quick else (1024, 2048, 4096, 8192)
     ks = (-1.5, -0.75, 0.0, 0.75, 1.5) if quick else (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
@@ -338,7 +339,7 @@ def fig_finite_length(quick: bool = False, seed: int = 2026) -> FigureData:
         grid = np.linspace(e.min() - 0.005, e.max() + 0.005, 120)
         with mp.workdps(20):
             law = [float(block_failure_law(n, g, es, al, bo)) for g in grid]
-            law0 = [float(block_failure_law(n, g, es, al, bo, shift=False)) for g in grid]
+            law0 = [reference_block_failure(n, g, es, al) for g in grid]
         ax.plot(grid, law, color=f"C{j}", lw=1.5)
         ax.plot(grid, law0, color=f"C{j}", lw=1, ls=":")
         for r in sel:

@@ -14,7 +14,7 @@ import mpmath as mp
 import pytest
 from infoscaling.derivations.ensemble import parse_ensemble
 from infoscaling.numeric import crosscheck as cc
-from infoscaling.numeric.claims import reference as ref
+from infoscaling.numeric import reference as ref
 from infoscaling.numeric.cli import main
 
 CT_BELOW = "concept-text:dt=6,kappa=5,eps=0.1,R=1000"   # critical point x* = 0.0835 < 0.1
@@ -32,12 +32,12 @@ def _csv(rows, header=("quantity", "spec", "value", "dt", "eps", "compute", "M",
 
 @pytest.fixture(scope="module")
 def planted():
-    """Rows as a faulty implementation (the reference re-implementations of claim R1) would write them."""
-    from infoscaling.numeric.optimum import finite_optimum
+    """Rows as a faulty implementation (numeric.reference, the emulation claim R1 uses) would write them."""
     from infoscaling.numeric.amru import scaling_params
+    from infoscaling.numeric.optimum import finite_optimum
 
     p36 = scaling_params(parse_ensemble("regular:3/regular:6"), 20)
-    fe = ref._FloatEnsemble(parse_ensemble("regular:3/regular:6"))
+    fe = ref.FloatEnsemble(parse_ensemble("regular:3/regular:6"))
     with mp.workdps(30):
         noshift = finite_optimum(6, "1/2", 1e6, 10, shift=False, exponent=False).R
         W = mp.lambertw(-1 / mp.mpf(6), -1).real
@@ -46,23 +46,23 @@ def planted():
         # line 2: agrees (float64 rounding of the right value)
         {"quantity": "threshold", "spec": "regular:3/regular:6", "value": repr(float(p36.threshold.value))},
         # 3, 4: threshold search restricted to x >= 0.1
-        {"quantity": "threshold", "spec": CT_BELOW, "value": repr(ref._reference_threshold(parse_ensemble(CT_BELOW))["eps"])},
+        {"quantity": "threshold", "spec": CT_BELOW, "value": repr(ref.threshold(parse_ensemble(CT_BELOW))["eps"])},
         {"quantity": "threshold", "spec": CT_NOJUMP,
-         "value": repr(ref._reference_threshold(parse_ensemble(CT_NOJUMP))["eps"])},
+         "value": repr(ref.threshold(parse_ensemble(CT_NOJUMP))["eps"])},
         # 5: alpha with the three sign errors
         {"quantity": "alpha", "spec": "regular:3/regular:6",
-         "value": repr(ref._reference_alpha(fe, float(p36.x), float(p36.threshold.value)))},
+         "value": repr(ref.alpha(fe, float(p36.x), float(p36.threshold.value)))},
         # 6: beta shift dropped
         {"quantity": "beta_over_omega", "spec": "regular:3/regular:6", "value": "0"},
         # 7: optimum on the window edge (C' = 1e4)
         {"quantity": "optimum_R", "spec": "dt=6,eps=0.5", "compute": "1e4",
-         "value": repr(ref._reference_window_optimum(1e4)[0])},
+         "value": repr(ref.window_optimum(1e4)[0])},
         # 8: optimum without the beta shift
         {"quantity": "optimum_R", "spec": "concept-text:dt=6,kappa=1,eps=0.5", "compute": "1e6",
          "value": mp.nstr(noshift, 12)},
         # 9: base-mismatched Chernoff tail (the R1 re-implementation)
         {"quantity": "tail", "spec": "", "M": "2000", "p": "0.01", "eta": "30",
-         "value": repr(ref._reference_chernoff_tail(2000, 0.01, 30))},
+         "value": repr(ref.chernoff_tail(2000, 0.01, 30))},
         # 10: trivial root of u = G1(u)
         {"quantity": "giant", "spec": "poisson:2", "value": "0"},
         # 11: wrong Lambert branch for kappa*
