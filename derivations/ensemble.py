@@ -11,7 +11,10 @@ An :class:`Ensemble` pairs a variable-side and a check-side degree law
 * the design rate ``1 - L'(1)/R'(1)``.
 
 :func:`parse_ensemble` reads the CLI strings of CLI.md (``regular:3/regular:6``,
-``poly:0,1/2,1/2/regular:6``, ``concept-text:dt=6,kappa=5,eps=0.5[,R=1000]``...).
+``poly:0,1/2,1/2/regular:6`` -- also spelled ``edge-poly:``, the sides being
+edge-perspective --, ``concept-text:dt=6,kappa=5,eps=0.5[,R=1000]``...); the
+syntax and parameter domains live in :mod:`derivations.specs` (no SymPy), this
+module builds the exact objects.
 
 References
 ----------
@@ -21,15 +24,15 @@ A. K. Nayak and L. R. Varshney, arXiv:2410.01243 (2024), section III.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sympy as sp
 
 from .degree import Binomial, DegreeSide, FiniteSupport, Poisson, Regular, exact
 from .notation import EPS, X, latex
+from .specs import ConceptTextSpec, EnsembleSpec, Side, parse_ensemble_spec, parse_side_spec
 
-__all__ = ["Ensemble", "ConceptText", "parse_side", "parse_ensemble"]
+__all__ = ["Ensemble", "ConceptText", "parse_side", "parse_ensemble", "side_from_spec", "ensemble_from_spec"]
 
 
 @dataclass(frozen=True)
@@ -221,20 +224,27 @@ class ConceptText(Ensemble):
         return None if self.R is None else self.dt / self.R
 
 
-_FAMILIES = ("regular", "poly", "poisson", "binomial")
-_SPLIT = re.compile(r"/(?=(?:%s):)" % "|".join(_FAMILIES))
+def side_from_spec(side: Side) -> DegreeSide:
+    """The exact SymPy degree law of a parsed side (:mod:`derivations.specs`)."""
+    if side.family == "regular":
+        return Regular(side.params[0])
+    if side.family == "poly":
+        return FiniteSupport(side.params)
+    if side.family == "poisson":
+        return Poisson(side.params[0])
+    return Binomial(*side.params)
 
 
-def _int_param(text: str, name: str) -> sp.Integer:
-    value = exact(text, name)
-    if not value.is_integer:
-        raise ValueError(f"{name} must be an integer, got {text!r}")
-    return value
+def ensemble_from_spec(spec: EnsembleSpec | ConceptTextSpec) -> Ensemble:
+    """The exact SymPy ensemble of a parsed ensemble string."""
+    if isinstance(spec, ConceptTextSpec):
+        return ConceptText(spec.dt, spec.kappa, spec.eps, spec.R)
+    return Ensemble(side_from_spec(spec.var), side_from_spec(spec.check))
 
 
 def parse_side(text: str, *, where: str = "side") -> DegreeSide:
-    """Parse one edge-perspective side: ``regular:d``, ``poly:c0,c1,..``,
-    ``poisson:m`` or ``binomial:N,p``.
+    """Parse one edge-perspective side: ``regular:d``, ``edge-poly:c0,c1,..`` (or ``poly:``),
+    ``poisson:m`` or ``binomial:N,p`` (syntax and domains: :func:`derivations.specs.parse_side_spec`).
 
     Raises
     ------
@@ -245,37 +255,10 @@ def parse_side(text: str, *, where: str = "side") -> DegreeSide:
     --------
     >>> parse_side("poly:0,1/2,1/2")
     FiniteSupport(coeffs=(0, 1/2, 1/2))
+    >>> parse_side("edge-poly:0,1/2,1/2") == parse_side("poly:0,1/2,1/2")
+    True
     """
-    if not isinstance(text, str):
-        raise ValueError(f"{where} must be a string, got {text!r}")
-    family, sep, args = text.strip().partition(":")
-    if not sep or family not in _FAMILIES:
-        raise ValueError(
-            f"{where} {text!r}: expected one of "
-            + ", ".join(f"{f}:..." for f in _FAMILIES)
-        )
-    parts = [a.strip() for a in args.split(",")] if args.strip() else []
-    if any(a == "" for a in parts) or not parts:
-        raise ValueError(f"{where} {text!r}: empty parameter")
-    try:
-        if family == "regular":
-            if len(parts) != 1:
-                raise ValueError("regular takes one integer degree, e.g. regular:3")
-            return Regular(_int_param(parts[0], "degree d"))
-        if family == "poly":
-            return FiniteSupport(parts)
-        if family == "poisson":
-            if len(parts) != 1:
-                raise ValueError("poisson takes one mean, e.g. poisson:6")
-            return Poisson(parts[0])
-        if len(parts) != 2:
-            raise ValueError("binomial takes N,p, e.g. binomial:2599,0.0156")
-        return Binomial(_int_param(parts[0], "binomial N"), parts[1])
-    except ValueError as exc:
-        raise ValueError(f"{where} {text!r}: {exc}") from None
-
-
-_CT_KEYS = {"dt", "kappa", "eps", "R"}
+    return side_from_spec(parse_side_spec(text, where=where))
 
 
 def parse_ensemble(text: str) -> Ensemble:
@@ -291,7 +274,8 @@ def parse_ensemble(text: str) -> Ensemble:
     ------
     ValueError
         For malformed strings and invalid parameters (the message names the
-        offending part).
+        offending part); :class:`derivations.specs.SpecLimitError` for
+        parameters beyond the documented limits.
 
     Examples
     --------
@@ -300,37 +284,4 @@ def parse_ensemble(text: str) -> Ensemble:
     >>> parse_ensemble("concept-text:dt=6,kappa=5,eps=0.5")
     ConceptText('concept-text:dt=6,kappa=5,eps=1/2')
     """
-    if not isinstance(text, str):
-        raise ValueError(f"ensemble must be a string, got {text!r}")
-    s = text.strip()
-    if len(s) > 100_000:
-        raise ValueError("ensemble string is too long")
-    if s.startswith("concept-text:"):
-        body = s[len("concept-text:"):]
-        kv: dict[str, str] = {}
-        for item in body.split(","):
-            key, eq, val = item.partition("=")
-            key = key.strip()
-            if not eq or key not in _CT_KEYS:
-                raise ValueError(
-                    f"ensemble {text!r}: concept-text takes dt=..,kappa=..,eps=..[,R=..], got {item!r}"
-                )
-            if key in kv:
-                raise ValueError(f"ensemble {text!r}: {key} given twice")
-            kv[key] = val.strip()
-        missing = {"dt", "kappa", "eps"} - kv.keys()
-        if missing:
-            raise ValueError(f"ensemble {text!r}: concept-text is missing {', '.join(sorted(missing))}")
-        try:
-            return ConceptText(kv["dt"], kv["kappa"], kv["eps"], kv.get("R"))
-        except ValueError as exc:
-            raise ValueError(f"ensemble {text!r}: {exc}") from None
-    pieces = _SPLIT.split(s)
-    if len(pieces) != 2:
-        raise ValueError(
-            f"ensemble {text!r}: expected VAR/CHECK (e.g. regular:3/regular:6) "
-            "or concept-text:dt=..,kappa=..,eps=.."
-        )
-    var = parse_side(pieces[0], where="variable side")
-    check = parse_side(pieces[1], where="check side")
-    return Ensemble(var, check)
+    return ensemble_from_spec(parse_ensemble_spec(text))
