@@ -1,49 +1,293 @@
-"""Executor interface for independent simulation trials.
+"""Executor interface for independent simulation work.
 
-Trials are pure functions of (task arguments, their own ``SeedSequence``), so
-the results are identical whatever the number of workers or the engine.  The
-default engine runs trials in local processes; ``workers=1`` runs them in the
-calling process (no pickling, used by tests).  A cluster engine only has to
-provide ``map(fn, iterable)`` returning results in order, like
-``concurrent.futures.Executor.map``.
+Tasks are pure functions of their arguments (a trial or a chunk of trials and
+its own ``SeedSequence``), so the results are identical whatever the engine,
+the number of workers or the order in which tasks finish.  Three engines:
+
+* :class:`SerialEngine` -- in the calling process (no pickling; tests, tiny runs);
+* :class:`ProcessEngine` -- local worker processes (the default);
+* :class:`DaskEngine` -- a Dask ``distributed`` cluster: a ``LocalCluster``
+  started on this machine, or a running scheduler at ``tcp://HOST:PORT``.
+  ``distributed`` is imported only when this engine is created (optional extra
+  ``cluster``).
+
+Every engine offers two ways of running a stream of tasks, both **lazy and
+bounded**: at most ``window`` tasks are in flight at any time, so an iterable
+of 10^7 tasks never materialises (the generator is consumed as results come
+back).
+
+``engine.as_completed(fn, tasks, window)``
+    yields ``(index, result)`` as tasks finish (completion order); used by
+    campaigns, which store every finished chunk at once.
+``engine.map(fn, tasks)``
+    yields results in task order (a bounded re-order buffer); used through
+    :func:`run_tasks` by ``simulate peeling`` / ``simulate giant``.  Local
+    processes receive tasks in batches (``chunksize``) to amortise the
+    inter-process cost of small trials.
+
+Engines hold resources (a process pool, a Dask client): use them as context
+managers or call :meth:`close`.  The ``map`` of the ``ProcessEngine`` opens and
+closes its own pool when used outside a ``with`` block, as before.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-__all__ = ["Engine", "SerialEngine", "ProcessEngine", "get_engine", "run_tasks"]
+from .errors import input_error
+
+__all__ = [
+    "Engine",
+    "SerialEngine",
+    "ProcessEngine",
+    "DaskEngine",
+    "get_engine",
+    "make_engine",
+    "run_tasks",
+    "ENGINES",
+]
+
+#: Names accepted by :func:`make_engine` (``--engine``).
+ENGINES = ("serial", "local", "dask")
 
 
 class Engine(Protocol):
-    """Anything with an ordered ``map(fn, iterable)``."""
+    """Anything with an ordered ``map(fn, iterable)`` (``as_completed`` for campaigns)."""
 
     def map(self, fn: Callable, iterable: Iterable) -> Iterable: ...
 
 
-class SerialEngine:
+def _apply_batch(fn, batch):
+    """Run ``fn`` over a list of items in a worker (one inter-process round trip)."""
+    return [fn(x) for x in batch]
+
+
+def _batched(iterable: Iterable, size: int) -> Iterator[list]:
+    it = iter(iterable)
+    while True:
+        batch = list(itertools.islice(it, size))
+        if not batch:
+            return
+        yield batch
+
+
+class _EngineBase:
+    """Shared machinery: ordered ``map`` on top of ``as_completed``; context manager."""
+
+    workers = 1
+    name = "engine"
+
+    def as_completed(self, fn, iterable, window: int | None = None):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def map(self, fn, iterable, chunksize: int | None = None):
+        """Results of ``fn`` over ``iterable`` in order, computed lazily with bounded memory."""
+        size = chunksize or _default_chunksize(iterable, self.workers)
+        if size <= 1:
+            yield from _ordered(self.as_completed(fn, iterable))
+            return
+        for batch in _ordered(self.as_completed(functools.partial(_apply_batch, fn),
+                                                _batched(iterable, size))):
+            yield from batch
+
+    def close(self) -> None:
+        """Release the engine's resources (idempotent)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def _default_chunksize(iterable, workers: int) -> int:
+    if workers <= 1:
+        return 1
+    try:
+        n = len(iterable)  # type: ignore[arg-type]
+    except TypeError:
+        return 32
+    return max(1, min(4096, n // (4 * workers)))
+
+
+def _ordered(pairs: Iterable[tuple[int, Any]]) -> Iterator[Any]:
+    """Re-order ``(index, result)`` pairs into index order (indices 0, 1, 2, ... each once)."""
+    pending: dict[int, Any] = {}
+    nxt = 0
+    for i, r in pairs:
+        pending[i] = r
+        while nxt in pending:
+            yield pending.pop(nxt)
+            nxt += 1
+
+
+class SerialEngine(_EngineBase):
     """Run tasks one after the other in this process."""
 
-    def map(self, fn, iterable):
+    name = "serial"
+
+    def as_completed(self, fn, iterable, window=None):
+        for i, task in enumerate(iterable):
+            yield i, fn(task)
+
+    def map(self, fn, iterable, chunksize=None):
         return map(fn, iterable)
 
 
-class ProcessEngine:
-    """Run tasks in a pool of local processes (order of results preserved)."""
+class ProcessEngine(_EngineBase):
+    """Run tasks in a pool of local processes.
+
+    Parameters
+    ----------
+    workers : int
+        Number of processes (>= 1).
+    """
+
+    name = "local"
 
     def __init__(self, workers: int):
-        if workers < 1:
-            raise ValueError(f"workers must be >= 1, got {workers}")
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise input_error("--workers", workers, "a positive integer")
         self.workers = workers
+        self._pool = None
 
-    def map(self, fn, iterable):
-        items = list(iterable)
-        chunk = max(1, len(items) // (4 * self.workers))
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            return list(pool.map(fn, items, chunksize=chunk))
+    def __enter__(self):
+        self._open()
+        return self
+
+    def _open(self):
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def as_completed(self, fn, iterable, window=None):
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        own = self._pool is None
+        pool = self._open()
+        window = max(1, window or 2 * self.workers)
+        it = enumerate(iterable)
+        running: dict = {}
+        try:
+            for i, task in itertools.islice(it, window):
+                running[pool.submit(fn, task)] = i
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = running.pop(fut)
+                    result = fut.result()
+                    for j, task in itertools.islice(it, 1):
+                        running[pool.submit(fn, task)] = j
+                    yield i, result
+        finally:
+            for fut in running:
+                fut.cancel()
+            if own:
+                self.close()
+
+
+class DaskEngine(_EngineBase):
+    """Run tasks on a Dask ``distributed`` cluster.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://HOST:PORT``).  Without it a
+        ``LocalCluster`` of ``workers`` single-threaded worker processes is
+        started on this machine (and stopped by :meth:`close`).
+    workers : int
+        Workers of the local cluster (ignored with ``scheduler``).
+    retries : int
+        Times a task that *raised* is re-submitted.  A task whose worker died is
+        re-run elsewhere by the scheduler in any case (up to its
+        ``allowed-failures``); the task is a pure function, so the result is
+        the same.
+
+    Raises
+    ------
+    InputError
+        If ``distributed`` is not installed (``pip install infoscaling[cluster]``)
+        or the scheduler cannot be reached.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2, retries: int = 2,
+                 timeout: float = 30.0):
+        try:
+            import distributed
+        except ImportError:
+            raise input_error("--engine", "dask", "an installed 'distributed' package "
+                              "(pip install 'infoscaling[cluster]')") from None
+        self._cluster = None
+        self.retries = int(retries)
+        if scheduler is None:
+            if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+                raise input_error("--workers", workers, "a positive integer")
+            self._cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                     processes=True, dashboard_address=None)
+            address = self._cluster
+        else:
+            if not isinstance(scheduler, str) or "://" not in scheduler:
+                raise input_error("--scheduler", scheduler, "an address such as tcp://HOST:PORT")
+            address = scheduler
+        try:
+            self._client = distributed.Client(address, timeout=timeout, set_as_default=False)
+        except OSError as exc:
+            if self._cluster is not None:
+                self._cluster.close()
+            raise input_error("--scheduler", scheduler, f"a reachable Dask scheduler ({exc})") from None
+        info = self._client.scheduler_info()
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def close(self) -> None:
+        if getattr(self, "_client", None) is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def as_completed(self, fn, iterable, window=None):
+        from distributed import as_completed as dask_as_completed
+
+        window = max(1, window or 2 * self.workers)
+        it = enumerate(iterable)
+        index: dict = {}
+
+        def submit(i, task):
+            # pure=False: identical arguments must still run (and the key is unique per index)
+            fut = self._client.submit(fn, task, pure=False, retries=self.retries)
+            index[fut.key] = i
+            return fut
+
+        first = [submit(i, t) for i, t in itertools.islice(it, window)]
+        if not first:
+            return
+        ac = dask_as_completed(first)
+        try:
+            for fut in ac:
+                i = index.pop(fut.key)
+                result = fut.result()
+                fut.release()
+                for j, task in itertools.islice(it, 1):
+                    ac.add(submit(j, task))
+                yield i, result
+        finally:
+            if index:
+                ac.clear()
 
 
 def get_engine(workers: int | None = None) -> Engine:
@@ -51,15 +295,44 @@ def get_engine(workers: int | None = None) -> Engine:
     if workers is None:
         workers = os.cpu_count() or 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+        raise input_error("--workers", workers, "a positive integer")
     return SerialEngine() if workers == 1 else ProcessEngine(workers)
+
+
+def make_engine(engine: str | None = None, workers: int | None = None,
+                scheduler: str | None = None, retries: int = 2):
+    """The engine named on the command line (``--engine``, ``--workers``, ``--scheduler``).
+
+    ``scheduler`` implies ``dask``; ``engine=None`` means ``local`` (processes,
+    all cores unless ``workers``), or serial for ``workers=1``.
+
+    Raises
+    ------
+    InputError
+        Unknown engine name, ``--scheduler`` with a non-Dask engine, bad ``--workers``.
+    """
+    if engine is not None and engine not in ENGINES:
+        raise input_error("--engine", engine, ", ".join(ENGINES))
+    if scheduler is not None:
+        if engine not in (None, "dask"):
+            raise input_error("--engine", engine, "dask (or omit it) with --scheduler")
+        return DaskEngine(scheduler=scheduler, retries=retries)
+    if engine == "dask":
+        return DaskEngine(workers=workers or (os.cpu_count() or 1), retries=retries)
+    if engine == "serial":
+        return SerialEngine()
+    if engine == "local" and workers is not None and workers >= 1:
+        return ProcessEngine(workers)
+    return get_engine(workers)
 
 
 def run_tasks(fn: Callable[[Any], Any], tasks: Iterable, engine: Engine | None = None,
               progress: Callable[[int], None] | None = None) -> list:
     """Map ``fn`` over ``tasks`` with ``engine`` and return the results in task order.
 
-    ``progress`` (if given) is called with the number of finished tasks.
+    ``tasks`` may be a generator (consumed lazily, bounded in-flight work).
+    ``progress`` (if given) is called with the number of finished tasks, as
+    results come in.
     """
     engine = engine or SerialEngine()
     out = []

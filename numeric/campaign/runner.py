@@ -1,0 +1,167 @@
+"""``campaign run``: resume or extend a campaign, computing only the missing chunks.
+
+Flow: validate the request and the grid (nothing touched yet) -> open the
+store, take its run lock, register the campaign (a grid contradicting the
+stored one is refused before anything is written) -> list the missing trial
+ranges of every point -> start the engine -> submit chunks lazily (at most
+``window`` in flight) and write each one to the store in its own transaction
+as soon as it finishes -> advance the progress display per finished chunk.
+
+Interruptions: Ctrl-C or a driver killed at any instant leaves only whole
+chunks in the store; re-running the same command computes the rest, with the
+same numbers (every trial's seed is fixed by the seed scheme of
+:mod:`~infoscaling.numeric.campaign.seeds`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from .. import validate
+from ..errors import input_error
+from .grid import build_grid
+from .seeds import chunk_ranges, point_seed
+from .store import RunLock, Store
+from .tasks import MAX_CHUNK, ChunkTask, auto_chunk, run_chunk
+
+__all__ = ["run_campaign", "plan_tasks"]
+
+
+def plan_tasks(store: Store, campaign_id: int, grid, targets: dict, trials: int) -> tuple[list, int]:
+    """Missing trial ranges of every point as :class:`ChunkTask` s, and the trials already stored.
+
+    A stored short chunk is topped up (task starting where it ends); chunks
+    not stored at all become whole tasks.  Only trials below ``trials`` are
+    considered.
+    """
+    tasks, reused = [], 0
+    by_key = {(p.n, p.eps): p for p in store.points(campaign_id)}
+    for pt in grid.points:
+        sp = by_key[(pt.n, pt.eps_text)]
+        for idx, lo, hi in chunk_ranges(trials, sp.chunk):
+            start, count = sp.chunks.get(idx, (lo, 0))
+            have = min(count, hi - lo)
+            reused += have
+            if lo + have < hi:
+                tasks.append(ChunkTask(pt.kind, targets[pt.key()], pt.n, sp.point_seed, sp.id, idx,
+                                       lo + have, hi, sp.chunk))
+    return tasks, reused
+
+
+def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, seed=None,
+                 chunk=None, engine=None, workers=None, scheduler=None, retries: int = 2,
+                 window: int | None = None, progress: bool | None = None,
+                 log_every: float | None = 60.0) -> dict:
+    """Run (resume, extend) a campaign and return the ``campaign run`` JSON.
+
+    Parameters
+    ----------
+    store : str or Path
+        SQLite file (created if missing).
+    ensemble, law : str
+        Exactly one: peeling campaigns take an ensemble string, giant campaigns
+        a degree law (CLI.md).
+    n, eps : str or list
+        The grid (:mod:`~infoscaling.numeric.campaign.grid`).
+    trials : int
+        Trials per point (the campaign's target becomes the largest asked so far).
+    seed : int
+        Root seed of the campaign (>= 0).
+    chunk : int, optional
+        Trials per chunk (default: sized per point, :func:`auto_chunk`); must
+        match the stored chunk size when the campaign exists.
+    engine, workers, scheduler, retries
+        As in :func:`numeric.executor.make_engine`; the numbers never depend on them.
+    window : int, optional
+        Chunks in flight (default twice the workers).
+    progress : bool, optional
+        Progress bar (default: when stderr is a terminal).
+    log_every : float, optional
+        Seconds between plain progress lines on a non-terminal stderr.
+
+    Returns
+    -------
+    dict
+        ``store``, ``points``, ``trials`` (target per point), ``trials_done``
+        (stored, all points), ``trials_new``, ``trials_reused``, ``chunks_new``,
+        ``seconds``, ``seed``, ``kind``, ``spec``, ``engine``, ``workers``.
+
+    Raises
+    ------
+    InputError
+        Bad arguments, a grid contradicting the stored campaign, an unusable store.
+    """
+    t0 = time.perf_counter()
+    if trials is None:
+        raise input_error("--trials", trials, "an integer in [1, 10**7]")
+    trials = validate.trials(trials)
+    if seed is None:
+        raise input_error("--seed", seed, "a non-negative integer (a campaign needs an explicit seed)")
+    seed = validate.seed(seed)
+    if chunk is not None:
+        chunk = validate.integer(chunk, "--chunk", 1, MAX_CHUNK)
+    workers = validate.workers(workers)
+    grid = build_grid(ensemble=ensemble, law=law, n=n, eps=eps)
+    targets, sizes = {}, {}
+    for pt in grid.points:
+        targets[pt.key()] = pt.plan() if pt.kind == "peeling" else pt.spec
+        size = chunk or auto_chunk(pt.kind, targets[pt.key()], pt.n)
+        sizes[pt.key()] = (point_seed(seed, pt.key()), size)
+
+    db = Store(store, create=True)
+    lock = None
+    try:
+        lock = RunLock(db.path)
+        cid = db.register(grid, seed, trials, sizes, explicit_chunk=chunk is not None)
+        target = db.campaign(grid.kind, grid.spec, seed)[2]
+        tasks, reused = plan_tasks(db, cid, grid, targets, target)
+        total = target * len(grid.points)
+        new, chunks_new = 0, 0
+        eng_name, eng_workers = "none", 0
+        if tasks:
+            from ..executor import make_engine
+            from ..progress import progress_bar
+
+            if grid.kind == "peeling":
+                from ..peeling import _warm_kernels
+
+                _warm_kernels()  # forked local workers inherit the loaded machine code
+            eng = make_engine(engine, workers, scheduler, retries)
+            eng_name, eng_workers = eng.name, eng.workers
+            try:
+                with eng, progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
+                                       log_every=log_every, unit="trials") as update:
+                    for i, res in eng.as_completed(run_chunk, iter(tasks), window):
+                        t = tasks[i]
+                        if db.write_chunk(t.point_id, t.idx, t.size, t.start,
+                                          res.rows, t.kind, res.seconds):
+                            new += t.stop - t.start
+                            chunks_new += 1
+                        update(reused + new)
+            except KeyboardInterrupt:
+                print(f"campaign: interrupted; {chunks_new} chunks ({new} trials) of this run are stored; "
+                      "re-run the same command to resume", file=sys.stderr)
+                raise
+        done = sum(min(p.trials, target) for p in db.points(cid))
+    finally:
+        if lock is not None:
+            lock.release()
+        db.close()
+    return {
+        "store": str(store),
+        "kind": grid.kind,
+        "spec": grid.spec,
+        "seed": seed,
+        "points": len(grid.points),
+        "trials": target,
+        "trials_done": done,
+        "trials_new": new,
+        "trials_reused": reused,
+        "chunks_new": chunks_new,
+        "complete": done == total,
+        "engine": eng_name,
+        "workers": eng_workers,
+        "seconds": time.perf_counter() - t0,
+    }
+
