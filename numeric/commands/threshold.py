@@ -5,6 +5,7 @@ from __future__ import annotations
 from infoscaling.derivations.ensemble import parse_ensemble
 
 from ..cli import add_json_flag
+from ..errors import input_error
 from ..precision import check_dps
 from ..thresholds import threshold
 
@@ -19,9 +20,20 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> dict:
-    dps = check_dps(args.dps, "--dps")
-    ens = parse_ensemble(args.ensemble)
-    out = threshold(ens, args.kind, dps).to_json()
+def compute(ensemble, kind="bp", dps=30) -> dict:
+    """``infoscaling threshold`` as a function of plain arguments: the command's JSON object.
+
+    The Python front door (``infoscaling.threshold``) calls this too, so its
+    ``to_dict()`` is the CLI's JSON by construction.
+    """
+    dps = check_dps(dps, "--dps")
+    if kind not in ("bp", "map"):
+        raise input_error("--kind", kind, "bp or map")
+    ens = parse_ensemble(ensemble)
+    out = threshold(ens, kind, dps).to_json()
     out["ensemble"] = ens.spec()
     return out
+
+
+def run(args) -> dict:
+    return compute(args.ensemble, kind=args.kind, dps=args.dps)
