@@ -327,17 +327,22 @@ def make_engine(engine: str | None = None, workers: int | None = None,
 
 
 def run_tasks(fn: Callable[[Any], Any], tasks: Iterable, engine: Engine | None = None,
-              progress: Callable[[int], None] | None = None) -> list:
+              progress: Callable[[int], None] | None = None, out=None):
     """Map ``fn`` over ``tasks`` with ``engine`` and return the results in task order.
 
     ``tasks`` may be a generator (consumed lazily, bounded in-flight work).
     ``progress`` (if given) is called with the number of finished tasks, as
-    results come in.
+    results come in.  With ``out`` (e.g. a preallocated NumPy array) result
+    ``i`` is stored as ``out[i]`` and ``out`` is returned, so a campaign of
+    10^7 trials never holds 10^7 Python objects.
     """
     engine = engine or SerialEngine()
-    out = []
+    results = [] if out is None else out
     for i, r in enumerate(engine.map(fn, tasks), 1):
-        out.append(r)
+        if out is None:
+            results.append(r)
+        else:
+            out[i - 1] = r
         if progress is not None:
             progress(i)
-    return out
+    return results
