@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from infoscaling.derivations.ensemble import parse_ensemble
 
+from ..amru import scaling_params
 from ..cli import add_json_flag
 from ..precision import VerificationError, check_dps
-from ..amru import scaling_params
 
 
 def register(sub) -> None:
@@ -18,15 +18,23 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> dict:
-    dps = check_dps(args.dps, "--dps")
-    ens = parse_ensemble(args.ensemble)
+def compute(ensemble, dps=30) -> dict:
+    """``infoscaling scaling-params`` as a function of plain arguments: the command's JSON object.
+
+    Shared with the Python front door (``infoscaling.scaling_params``).
+    """
+    dps = check_dps(dps, "--dps")
+    ens = parse_ensemble(ensemble)
     try:
         out = scaling_params(ens, dps).to_json()
     except VerificationError as exc:
-        raise ValueError(f"ensemble {args.ensemble}: numerical verification failed ({exc})") from None
+        raise ValueError(f"ensemble {ensemble}: numerical verification failed ({exc})") from None
     out["ensemble"] = ens.spec()
     out["omega"] = "1"
     out["note"] = ("beta_over_omega is beta/Omega; Omega has no agreed printed value (Omega = 1 is the "
                    "working choice). alpha_reference is the published notebook's sign-error variant.")
     return out
+
+
+def run(args) -> dict:
+    return compute(args.ensemble, dps=args.dps)
