@@ -26,12 +26,20 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> dict:
+def compute(law, dps=30) -> dict:
+    """``infoscaling giant`` as a function of plain arguments: the command's JSON object.
+
+    Shared with the Python front door (``infoscaling.giant``).
+    """
     from ..giant import giant
     from ..precision import VerificationError
 
-    dps = check_dps(args.dps, "--dps")
+    dps = check_dps(dps, "--dps")
     try:
-        return giant(args.law, dps).to_json()
+        return giant(law, dps).to_json()
     except VerificationError as exc:
-        raise ValueError(f"law {args.law!r}: could not verify {dps} digits ({exc}); try a larger --dps") from None
+        raise ValueError(f"law {law!r}: could not verify {dps} digits ({exc}); try a larger --dps") from None
+
+
+def run(args) -> dict:
+    return compute(args.law, dps=args.dps)
