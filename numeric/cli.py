@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "infoscaling.numeric.commands.latex",
     "infoscaling.numeric.commands.figures",
     "infoscaling.numeric.commands.crosscheck",
+    "infoscaling.numeric.commands.campaign",
 ]
 
 
