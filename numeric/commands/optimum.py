@@ -19,12 +19,13 @@ import sys
 import numpy as np
 
 from ..cli import CommandResult, add_json_flag, dumps
+from ..errors import input_error
 from ..io import atomic_write
 from ..optimum import MAX_OPT_DPS, asymptotic_optimum, check_problem, finite_optimum
 from ..precision import VerificationError, check_dps
 from ..progress import progress_bar
 
-__all__ = ["register", "run_optimum", "run_sweep", "SWEEP_COLUMNS"]
+__all__ = ["register", "run_optimum", "run_sweep", "compute_optimum", "compute_sweep", "SWEEP_COLUMNS"]
 
 #: Column order of the CSV output of ``sweep``.
 SWEEP_COLUMNS = ["C_prime", "R", "T", "kappa", "learned_fraction", "threshold", "alpha", "N", "D", "C",
@@ -76,59 +77,86 @@ def register(sub) -> None:
     s.set_defaults(func=run_sweep)
 
 
-def _units(args):
-    vs = _float_arg(args.varsigma, "--varsigma")
-    tau = _float_arg(args.tau, "--tau")
+def _units(varsigma, tau):
+    vs = _float_arg(varsigma, "--varsigma")
+    tau = _float_arg(tau, "--tau")
     if vs <= 0 or tau <= 0:
         raise ValueError("--varsigma and --tau must be > 0")
     return vs, tau
 
 
-def _dps(args, default):
-    dps = check_dps(args.dps if args.dps is not None else default, "--dps")
-    return dps
+def _dps(dps, default):
+    return check_dps(dps if dps is not None else default, "--dps")
 
 
-def run_optimum(args) -> dict:
-    vs, tau = _units(args)
-    check_problem(args.dt, args.eps)
-    if args.asymptotic:
-        dps = _dps(args, 30)
-        out = asymptotic_optimum(args.dt, args.eps, dps)
+def _choices(alpha_variant, model):
+    if alpha_variant not in ("correct", "reference"):
+        raise input_error("--alpha-variant", alpha_variant, "correct or reference")
+    if model not in ("consistent", "paper"):
+        raise input_error("--model", model, "consistent or paper")
+
+
+def compute_optimum(dt, eps, compute=None, asymptotic=False, dps=None, alpha_variant="correct", shift=True,
+                    model="consistent", varsigma="2e5", tau="8e5") -> dict:
+    """``infoscaling optimum`` as a function of plain arguments: the command's JSON object.
+
+    Exactly one of ``compute`` (C') and ``asymptotic=True``.  ``shift=False`` is
+    ``--no-shift``.  Shared with the Python front door (``infoscaling.optimum``).
+    """
+    if (compute is None) == (not asymptotic):
+        raise input_error("--compute", compute, "exactly one of --compute C or --asymptotic")
+    _choices(alpha_variant, model)
+    vs, tau = _units(varsigma, tau)
+    check_problem(dt, eps)
+    if asymptotic:
+        dps = _dps(dps, 30)
+        out = asymptotic_optimum(dt, eps, dps)
         with_units = float(out["kappa_star"]) * tau / vs
         out["tokens_per_parameter"] = with_units
         out["note"] = ("eps cancels from the Poisson-limit DE (u = x/eps); tokens per parameter "
                        "= (tau/varsigma) kappa*")
         return out
-    dps = _dps(args, 20)
+    dps = _dps(dps, 20)
     if dps > MAX_OPT_DPS:
         raise ValueError(f"--dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}")
-    cp = _float_arg(args.compute, "--compute")
-    check_problem(args.dt, args.eps, cp)
+    cp = _float_arg(compute, "--compute")
+    check_problem(dt, eps, cp)
     try:
-        r = finite_optimum(args.dt, args.eps, cp, dps, alpha_variant=args.alpha_variant,
-                           shift=not args.no_shift, model=args.model)
+        r = finite_optimum(dt, eps, cp, dps, alpha_variant=alpha_variant, shift=shift, model=model)
     except VerificationError as exc:
-        raise ValueError(f"--compute {args.compute}: numerical verification failed ({exc})") from None
+        raise ValueError(f"--compute {compute}: numerical verification failed ({exc})") from None
     return r.to_json(vs, tau)
 
 
-def run_sweep(args) -> CommandResult:
-    vs, tau = _units(args)
-    dps = _dps(args, 20)
+def run_optimum(args) -> dict:
+    return compute_optimum(args.dt, args.eps, compute=args.compute, asymptotic=args.asymptotic, dps=args.dps,
+                           alpha_variant=args.alpha_variant, shift=not args.no_shift, model=args.model,
+                           varsigma=args.varsigma, tau=args.tau)
+
+
+def compute_sweep(dt, eps, c_from, c_to, points, dps=None, alpha_variant="correct", shift=True,
+                  model="consistent", varsigma="2e5", tau="8e5", exponent=True) -> dict:
+    """``infoscaling sweep`` (without ``--output``) as a function of plain arguments: the command's JSON object.
+
+    ``exponent=False`` is ``--no-exponent``.  Shared with the Python front door
+    (``infoscaling.sweep``).
+    """
+    _choices(alpha_variant, model)
+    vs, tau = _units(varsigma, tau)
+    dps = _dps(dps, 20)
     if dps > MAX_OPT_DPS:
         raise ValueError(f"--dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}")
-    c1, c2 = _float_arg(args.c_from, "--from"), _float_arg(args.c_to, "--to")
+    c1, c2 = _float_arg(c_from, "--from"), _float_arg(c_to, "--to")
     try:
-        k = int(args.points)
+        k = int(points)
     except (TypeError, ValueError):
-        raise ValueError(f"--points must be an integer, got {args.points!r}") from None
+        raise ValueError(f"--points must be an integer, got {points!r}") from None
     if not 1 <= k <= 100_000:
         raise ValueError(f"--points must be between 1 and 100000, got {k}")
     if not c2 >= c1:
         raise ValueError(f"--to must be >= --from, got {c1} .. {c2}")
-    check_problem(args.dt, args.eps, c1)
-    check_problem(args.dt, args.eps, c2)
+    check_problem(dt, eps, c1)
+    check_problem(dt, eps, c2)
     grid = np.logspace(math.log10(c1), math.log10(c2), k) if k > 1 else np.array([c1])
     rows = []
     ratio = None
@@ -136,9 +164,8 @@ def run_sweep(args) -> CommandResult:
         for i, cp in enumerate(grid):
             warm = None if ratio is None else ratio * math.sqrt(cp)
             try:
-                r = finite_optimum(args.dt, args.eps, float(cp), dps, alpha_variant=args.alpha_variant,
-                                   shift=not args.no_shift, warm=warm, exponent=not args.no_exponent,
-                                   model=args.model)
+                r = finite_optimum(dt, eps, float(cp), dps, alpha_variant=alpha_variant,
+                                   shift=shift, warm=warm, exponent=exponent, model=model)
             except VerificationError as exc:
                 raise ValueError(f"sweep at C' = {cp!r}: numerical verification failed ({exc})") from None
             ratio = float(r.R) / math.sqrt(cp)
@@ -146,9 +173,16 @@ def run_sweep(args) -> CommandResult:
             row["C_prime"] = repr(float(cp))
             rows.append(row)
             update(i + 1)
-    data = {"rows": rows, "dt": str(args.dt), "eps": str(args.eps), "points": k, "dps": dps,
-            "varsigma": vs, "tau": tau, "alpha_variant": args.alpha_variant,
-            "shift": not args.no_shift, "model": args.model}
+    return {"rows": rows, "dt": str(dt), "eps": str(eps), "points": k, "dps": dps,
+            "varsigma": vs, "tau": tau, "alpha_variant": alpha_variant,
+            "shift": shift, "model": model}
+
+
+def run_sweep(args) -> CommandResult:
+    data = compute_sweep(args.dt, args.eps, args.c_from, args.c_to, args.points, dps=args.dps,
+                         alpha_variant=args.alpha_variant, shift=not args.no_shift, model=args.model,
+                         varsigma=args.varsigma, tau=args.tau, exponent=not args.no_exponent)
+    rows = data["rows"]
     if args.output:
         if args.format == "csv":
             buf = io.StringIO()
