@@ -227,6 +227,45 @@ def gaussian_tail(z) -> sp.Expr:
     return sp.erfc(z / sp.sqrt(2)) / 2
 
 
+class Q(sp.Function):
+    r"""The Gaussian tail :math:`Q(z) = \frac12\operatorname{erfc}(z/\sqrt2)` as a named function.
+
+    Used to *display* the scaling law as in the paper; ``rewrite(sp.erfc)`` gives
+    :func:`gaussian_tail`, which is what the evaluation uses.
+
+    Examples
+    --------
+    >>> z = sp.Symbol("z")
+    >>> Q(z).rewrite(sp.erfc) == gaussian_tail(z), Q(0)
+    (True, 1/2)
+    """
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_zero:
+            return sp.Rational(1, 2)
+        return None
+
+    def _eval_rewrite_as_erfc(self, z, **kwargs):
+        return gaussian_tail(z)
+
+    def _latex(self, printer, exp=None):
+        tex = r"Q\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+
+def block_failure_display(n, eps, eps_star, alpha, beta) -> sp.Expr:
+    """The scaling law in the paper's reading order, Q(sqrt(n)(eps* - beta n^(-2/3) - eps)/alpha).
+
+    Built unevaluated (print it with ``notation.latex(..., as_built=True)``);
+    ``.doit().rewrite(sp.erfc)`` equals :func:`block_failure`.
+    """
+    shifted = sp.Add(eps_star, sp.Mul(-1, beta, sp.UnevaluatedExpr(n ** sp.Rational(-2, 3)), evaluate=False), -eps,
+                     evaluate=False)
+    arg = sp.Mul(sp.sqrt(n), shifted, sp.Pow(alpha, -1, evaluate=False), evaluate=False)
+    return Q(arg, evaluate=False)
+
+
 def block_failure(n, eps, eps_star, alpha, beta=0, shift: bool = True) -> sp.Expr:
     """P_B(n, eps) = Q(sqrt(n)(eps* - beta n^(-2/3) - eps)/alpha); ``shift=False`` drops beta.
 

@@ -2,12 +2,16 @@
 
 Every formula comes from :mod:`derivations.catalog`, i.e. from SymPy objects
 returned by the derivation functions and printed by the project's one printer
-:func:`derivations.notation.latex`.  This module only adds the environment
-around them: ``equation`` environments with ``\\label{eq:...}`` (numbered),
-one section per claim with its title from CLAIMS.md, a ``\\cite`` of the source
-of each formula and a ``thebibliography`` with the papers named in MODEL.md.
-The document uses only ``amsmath``, ``amssymb`` and ``graphicx`` (Debian's
-texlive-latex-base / -recommended) and compiles with pdflatex.
+:func:`derivations.notation.latex`; titles are typeset with the same notation
+table (:func:`derivations.notation.prose`).  This module only adds the
+environment around them: numbered ``equation`` environments with
+``\\label{eq:...}``, ``multline`` for formulas broken at their terms, a
+"where" line for named intermediate quantities, one section per claim with its
+title from CLAIMS.md, and a numbered bibliography of the papers named in
+MODEL.md.  Citations are printed as their numbers directly, so a single pdflatex
+run resolves them (no ``.aux`` round trip).  The document uses only ``amsmath``,
+``amssymb``, ``graphicx`` and ``geometry`` (Debian's texlive-latex-base /
+-recommended).
 
 Examples
 --------
@@ -22,7 +26,10 @@ import re
 
 from infoscaling.derivations.catalog import CLAIM_IDS, SOURCES, Entry, catalog, missing
 
-__all__ = ["escape_text", "equation", "claim_snippet", "document", "label_of"]
+#: Bibliography numbers, in the order of :data:`SOURCES` (fixed, so citations need no second run).
+CITE_NUMBER = {key: i for i, key in enumerate(SOURCES, 1)}
+
+__all__ = ["escape_text", "equation", "claim_snippet", "document", "label_of", "cite", "CITE_NUMBER"]
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
             "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\~{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
@@ -44,18 +51,29 @@ def label_of(entry: Entry) -> str:
     return "eq:" + re.sub(r"[^A-Za-z0-9-]", "-", entry.label)
 
 
-def equation(entry: Entry, cite: bool = True, fit: bool = False) -> str:
-    """One numbered, labelled ``equation`` environment.
+def cite(key: str) -> str:
+    """The citation mark of a bibliography key, e.g. ``[3]``."""
+    return "[%d]" % CITE_NUMBER[key]
 
-    With ``fit`` (the document) the formula goes through the preamble's
-    ``\\fitmath`` macro, which scales it down to the line width only when it is wider.
+
+def equation(entry: Entry, cite_source: bool = True, fit: bool = False) -> str:
+    """One numbered, labelled display: ``equation``, or ``multline`` when the entry is broken into lines.
+
+    With ``fit`` (the document) a one-line formula goes through the preamble's
+    ``\\fitmath`` macro, which scales it down to the line width only when it is
+    wider.  Named intermediate quantities follow as a "where" line.
     """
-    body = entry.latex
-    if fit:
-        body = r"\fitmath{" + body + "}"
-    lines = [r"\begin{equation}\label{%s}" % label_of(entry), body, r"\end{equation}"]
-    if cite:
-        lines.insert(0, r"\noindent %s \cite{%s}." % (escape_text(entry.title), entry.source))
+    if entry.lines:
+        lines = [r"\begin{multline}\label{%s}" % label_of(entry), " \\\\\n".join(entry.lines),
+                 r"\end{multline}"]
+    else:
+        body = r"\fitmath{" + entry.latex + "}" if fit else entry.latex
+        lines = [r"\begin{equation}\label{%s}" % label_of(entry), body, r"\end{equation}"]
+    if entry.where:
+        defs = ", ".join(r"$%s = %s$" % (sym, definition) for sym, definition in entry.where)
+        lines.append(r"\noindent where %s." % defs)
+    if cite_source:
+        lines.insert(0, r"\noindent %s %s." % (entry.title, cite(entry.source)))
     return "\n".join(lines)
 
 
@@ -64,7 +82,7 @@ def claim_snippet(claim_id: str, entries: list[Entry]) -> str:
     out = [f"% {claim_id}: {len(entries)} derived formula(s) (derivations.catalog)"]
     for e in entries:
         out.append(f"% {e.title} [{e.source}; {e.derived_by}]")
-        out.append(equation(e, cite=False))
+        out.append(equation(e, cite_source=False))
     return "\n".join(out)
 
 
@@ -108,8 +126,10 @@ def document(claim_ids=None) -> str:
         r"\begin{document}",
         r"\maketitle",
         r"\noindent Every equation below is a SymPy object returned by the project's derivation functions "
-        r"(\texttt{derivations/}) and printed by its one LaTeX printer; the claims are those of CLAIMS.md, "
-        r"verified by \texttt{infoscaling verify}.",
+        r"(\texttt{derivations/}) and printed by its one \LaTeX{} printer; where a formula is shown in the "
+        r"paper's form (the scaling law with the Gaussian tail $Q$, $\alpha^2$ and $(\beta/\Omega)^3$ with "
+        r"named values at the critical point), that form was checked equal to the derived object when the "
+        r"document was generated.  The claims are those of CLAIMS.md, decided by \texttt{infoscaling verify}.",
     ]
     for cid in ids:
         parts.append(r"\section*{Claim %s}" % escape_text(cid))
@@ -124,8 +144,8 @@ def document(claim_ids=None) -> str:
             if e.source not in used:
                 used.append(e.source)
     parts.append(r"\begin{thebibliography}{99}")
-    for key in SOURCES:  # every paper named in MODEL.md, cited or not
-        parts.append(r"\bibitem{%s} %s" % (key, escape_text(SOURCES[key])))
+    for key in SOURCES:  # every paper named in MODEL.md, cited or not; numbers fixed by CITE_NUMBER
+        parts.append(r"\bibitem[%d]{%s} %s" % (CITE_NUMBER[key], key, escape_text(SOURCES[key])))
     parts.append(r"\end{thebibliography}")
     parts.append(r"\end{document}")
     return "\n\n".join(parts) + "\n"
