@@ -40,20 +40,12 @@ import time
 
 import numba
 import numpy as np
-from infoscaling.derivations.graphs import (
-    BinomialLaw,
-    FiniteLaw,
-    GeometricLaw,
-    GraphLaw,
-    PoissonLaw,
-    PowerLaw,
-    Projection,
-    RegularLaw,
-    parse_law,
-)
+from infoscaling.derivations.specs import LawSpec, ProjectionSpec, SpecError, parse_law_spec
 
+from . import validate
+from .errors import input_error
 from .executor import get_engine, run_tasks
-from .rng import resolve, root_sequence, spawn_seeds
+from .rng import resolve, root_sequence
 from .stats import mean as t_mean
 
 __all__ = [
@@ -68,28 +60,37 @@ __all__ = [
     "simulate_giant",
     "critical_allowance",
     "subcritical_allowance",
+    "graph_cost",
     "MAX_NODES",
 ]
 
-#: Largest graph accepted by ``simulate giant``.
-MAX_NODES = 10**8
 
 
-def _law(law) -> GraphLaw:
-    return law if isinstance(law, GraphLaw) else parse_law(law)
+def _law(law) -> LawSpec | ProjectionSpec:
+    """A parsed law (no SymPy): from a string, a spec, or a SymPy ``GraphLaw`` (through its string)."""
+    if isinstance(law, (LawSpec, ProjectionSpec)):
+        return law
+    text = law if isinstance(law, str) else getattr(law, "spec", lambda: None)()
+    if not isinstance(text, str):
+        raise input_error("LAW", law, "a degree-law string such as poisson:2")
+    try:
+        return parse_law_spec(text)
+    except SpecError as exc:
+        raise validate.from_spec_error(exc, "LAW") from None
 
 
 # ------------------------------------------------------------------------------------
 # degree samplers
 # ------------------------------------------------------------------------------------
 
-def _finite_probs(law: GraphLaw) -> np.ndarray:
-    if isinstance(law, PowerLaw):
-        k = np.arange(int(law.kmin), int(law.kmax) + 1, dtype=float)
-        w = np.zeros(int(law.kmax) + 1)
-        w[int(law.kmin):] = k ** (-float(law.tau))
+def _finite_probs(law: LawSpec) -> np.ndarray:
+    if law.family == "powerlaw":
+        tau, kmin, kmax = law.params
+        k = np.arange(int(kmin), int(kmax) + 1, dtype=float)
+        w = np.zeros(int(kmax) + 1)
+        w[int(kmin):] = k ** (-float(tau))
     else:
-        w = np.array([float(v) for v in law.coefficients()], dtype=float)
+        w = np.array([float(v) for v in law.params], dtype=float)
     return w / w.sum()
 
 
@@ -105,28 +106,29 @@ def sample_degrees(law, n: int, rng=None) -> np.ndarray:
     """
     law = _law(law)
     rng = resolve(rng)
-    if isinstance(law, Projection):
+    if isinstance(law, ProjectionSpec):
         raise ValueError("projection laws are simulated with bipartite_edges, not as a degree law")
-    if isinstance(law, PoissonLaw):
-        return rng.poisson(float(law.c), n).astype(np.int64)
-    if isinstance(law, RegularLaw):
-        return np.full(n, int(law.d), dtype=np.int64)
-    if isinstance(law, BinomialLaw):
-        return rng.binomial(int(law.N), float(law.p), n).astype(np.int64)
-    if isinstance(law, GeometricLaw):
-        a = float(law.a)
+    family, par = law.family, law.params
+    if family == "poisson":
+        return rng.poisson(float(par[0]), n).astype(np.int64)
+    if family == "regular":
+        return np.full(n, int(par[0]), dtype=np.int64)
+    if family == "binomial":
+        return rng.binomial(int(par[0]), float(par[1]), n).astype(np.int64)
+    if family == "geometric":
+        a = float(par[0])
         if a == 0:
             return np.zeros(n, dtype=np.int64)
         return (rng.geometric(1.0 - a, n) - 1).astype(np.int64)
-    if isinstance(law, PowerLaw) and law.kmax is None:
-        tau, kmin = float(law.tau), int(law.kmin)
+    if family == "powerlaw" and par[2] is None:
+        tau, kmin = float(par[0]), int(par[1])
         out = rng.zipf(tau, n).astype(np.int64)
         bad = out < kmin
         while bad.any():  # exact conditioning on k >= kmin by rejection
             out[bad] = rng.zipf(tau, int(bad.sum()))
             bad = out < kmin
         return out
-    if isinstance(law, (FiniteLaw, PowerLaw)):
+    if family in ("poly", "powerlaw"):
         p = _finite_probs(law)
         return rng.choice(len(p), size=n, p=p).astype(np.int64)
     raise ValueError(f"no sampler for law {law.spec()}")  # pragma: no cover
@@ -213,7 +215,7 @@ def bipartite_edges(actor_law, group_law, n_actors: int, rng=None):
     rng = resolve(rng)
     da = sample_degrees(actor_law, n_actors, rng)
     need = int(da.sum())
-    g_mean = float(_law(group_law).mean())
+    g_mean = float(_law(group_law).mean_degree())
     parts, have = [], 0
     while have < need:
         batch = max(16, int((need - have) / max(g_mean, 1e-9) * 1.05) + 16)
@@ -310,13 +312,13 @@ def sample_graph(law, n: int, rng=None):
     """
     law = _law(law)
     rng = resolve(rng)
-    if isinstance(law, Projection):
+    if isinstance(law, ProjectionSpec):
         src, dst, ng = bipartite_edges(law.actor, law.group, n, rng)
         w = np.zeros(n + ng, dtype=np.int64)
         w[:n] = 1
         return n + ng, src, dst, w
-    if isinstance(law, PoissonLaw):
-        p = min(1.0, float(law.c) / (n - 1)) if n > 1 else 0.0
+    if law.family == "poisson":
+        p = min(1.0, float(law.params[0]) / (n - 1)) if n > 1 else 0.0
         src, dst = gnp_edges(n, p, rng)
         return n, src, dst, None
     deg = sample_degrees(law, n, rng)
@@ -379,6 +381,38 @@ def subcritical_allowance(n: int, branching: float, A: float = 3.0) -> float:
     return A * math.log(n) / (n * alpha)
 
 
+#: Largest graph of ``simulate giant`` (vertices; the memory budget usually binds first).
+MAX_NODES = 10**8
+
+#: Peak bytes per stub (configuration model: stub array, shuffle, edge lists; G(n, p): skip
+#: arrays and pair decoding per half-edge) and per node (degrees, union-find arrays), measured
+#: with benchmarks/bench_giant.py --memory (peak RSS over the interpreter's baseline).
+BYTES_PER_STUB = 56
+BYTES_PER_NODE = 64
+
+
+def graph_cost(law, n: int) -> tuple[float, float]:
+    """Cost model of one graph: ``(peak bytes, elementary steps)`` (see :mod:`numeric.validate`).
+
+    Stubs are ``n`` times the mean degree (actors' stubs for a projection,
+    whose groups add ``stubs / group mean`` nodes).
+
+    Examples
+    --------
+    >>> b, steps = graph_cost("regular:3", 1000)
+    >>> steps
+    4000.0
+    """
+    law = _law(law)
+    if isinstance(law, ProjectionSpec):
+        stubs = n * float(law.actor.mean_degree())
+        nodes = n + stubs / float(law.group.mean_degree())
+    else:
+        stubs = n * float(law.mean_degree())
+        nodes = float(n)
+    return BYTES_PER_STUB * stubs + BYTES_PER_NODE * nodes, stubs + nodes
+
+
 def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence: float = 0.95) -> dict:
     """Largest-component fraction over independent graphs, with a t interval.
 
@@ -391,9 +425,18 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
     trials : int
         Independent graphs (each with its own spawned seed).
     seed : int, optional
-        Root seed (fresh entropy when None; it is echoed in the result).
+        Root seed in [0, 2**256) (fresh OS entropy when None; the seed used is
+        echoed in the result either way).
     workers : int, optional
         Processes (None = all cores, 1 = in-process); results do not depend on it.
+
+    Raises
+    ------
+    InputError
+        Naming ``LAW``, ``--n``, ``--trials``, ``--seed``, ``--workers`` or
+        ``--confidence``; LimitError when one graph (or one per worker) would
+        exceed the memory budget or the campaign the work budget of
+        :mod:`numeric.validate` (cost model :func:`graph_cost`).
     confidence : float
         Level of the intervals.
 
@@ -410,25 +453,31 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
     (True, 1, 3)
     """
     law = _law(law)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_NODES:
-        raise ValueError(f"--n must be an integer in [2, {MAX_NODES}], got {n!r}")
-    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or not 1 <= trials <= 10**6:
-        raise ValueError(f"--trials must be an integer in [1, 1000000], got {trials!r}")
+    n = validate.integer(n, "--n", 2, None, limit=MAX_NODES, why="largest simulated graph")
+    trials = validate.trials(trials)
+    seed = validate.seed(seed)
+    workers = validate.workers(workers)
+    confidence = validate.confidence(confidence)
+    need, steps = graph_cost(law, n)
+    engine = get_engine(workers)
+    validate.memory(need, "--n", f"one graph of {law.spec()} with n = {n}", getattr(engine, "workers", 1))
+    validate.simulation_work(trials, steps)
     seq = root_sequence(seed)
     t0 = time.perf_counter()
-    seeds = spawn_seeds(seq, int(trials))
     spec = law.spec()
-    results = run_tasks(giant_trial, [(spec, int(n), s) for s in seeds], get_engine(workers))
+    entropy = seq.entropy
+    tasks = ((law, n, np.random.SeedSequence(entropy, spawn_key=(i,))) for i in range(trials))
+    results = run_tasks(giant_trial, tasks, engine)
     fr = [r[0] for r in results]
     ms = [r[1] for r in results]
-    sampler = ("bipartite configuration model" if isinstance(law, Projection)
-               else "G(n, c/(n-1))" if isinstance(law, PoissonLaw) else "configuration model")
+    sampler = ("bipartite configuration model" if isinstance(law, ProjectionSpec)
+               else "G(n, c/(n-1))" if law.family == "poisson" else "configuration model")
     return {
         "law": spec,
         "S": t_mean(fr, confidence, bounds=(0.0, 1.0)).to_json(),
         "mean_component_size": t_mean(ms, confidence).to_json(),
         "trials": int(trials),
-        "seed": int(seq.entropy) if seed is None else int(seed),
+        "seed": int(entropy),
         "n": int(n),
         "sampler": sampler,
         "seconds": time.perf_counter() - t0,

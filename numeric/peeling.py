@@ -111,10 +111,10 @@ from fractions import Fraction
 
 import numba
 import numpy as np
-from infoscaling.derivations.degree import Binomial, FiniteSupport, Poisson, Regular
-from infoscaling.derivations.ensemble import ConceptText, Ensemble, parse_ensemble
+from infoscaling.derivations.specs import ConceptTextSpec, EnsembleSpec, SpecError, parse_ensemble_spec
 
-from . import stats
+from . import stats, validate
+from .errors import InputError
 from .executor import Engine, ProcessEngine, SerialEngine, get_engine, run_tasks
 from .rng import root_sequence
 
@@ -126,7 +126,6 @@ __all__ = [
     "MAX_TRIALS",
     "MEMORY_LIMIT_BYTES",
     "plan_peeling",
-    "check_int",
     "sample_graph",
     "sample_erasures",
     "peel",
@@ -137,10 +136,10 @@ __all__ = [
     "summarize_trials",
 ]
 
-#: Largest number of trials of one campaign.
-MAX_TRIALS = 10**7
+#: Largest number of trials of one campaign (:data:`numeric.validate.MAX_TRIALS`).
+MAX_TRIALS = validate.MAX_TRIALS
 #: Memory budget of one graph instance (sampling + decoding); larger ``n`` is refused.
-MEMORY_LIMIT_BYTES = 4 * 2**30
+MEMORY_LIMIT_BYTES = validate.GRAPH_BYTES
 #: Estimated peak bytes per edge and per node of one trial (see the benchmark).
 _BYTES_PER_EDGE = 40
 _BYTES_PER_NODE = 40
@@ -473,81 +472,29 @@ def _largest_remainder(total: int, fractions: dict[int, Fraction]) -> dict[int, 
     return base
 
 
-def _node_fractions(side) -> dict[int, Fraction]:
-    if isinstance(side, Regular):
-        return {int(side.d): Fraction(1)}
-    if isinstance(side, FiniteSupport):
-        out = {}
-        for i, f in enumerate(side.node_fractions()):
-            if f != 0:
-                out[i + 1] = Fraction(int(f.p), int(f.q))
-        return out
-    raise TypeError(side)  # pragma: no cover
-
-
-def _mean(side) -> Fraction:
-    m = side.mean_degree()
-    if not m.is_Rational:  # pragma: no cover - all families have rational means
-        raise ValueError(f"mean degree of {side.spec()} is not rational")
-    return Fraction(int(m.p), int(m.q))
-
-
-def _structured(side) -> bool:
-    return isinstance(side, (Regular, FiniteSupport))
-
-
-def check_int(value, name: str, lo: int, hi: int | None = None) -> int:
-    """Validate an integer argument (also ``"1e6"``-style strings); the error names ``name``.
-
-    Examples
-    --------
-    >>> check_int("1e3", "n", 1)
-    1000
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(value) or value != int(value):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        value = int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text)
-        except ValueError:
-            try:  # scientific notation such as 1e6, if integral
-                f = float(text)
-            except ValueError:
-                f = math.nan
-            if not math.isfinite(f) or f != int(f):
-                raise ValueError(f"{name} must be an integer, got {value!r}") from None
-            value = int(f)
-    if not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    value = int(value)
-    if value < lo or (hi is not None and value > hi):
-        allowed = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ValueError(f"{name} must be {allowed}, got {value}")
-    return value
-
-
-def _check_eps(eps) -> float:
-    try:
-        val = float(Fraction(eps.strip())) if isinstance(eps, str) else float(eps)
-    except (TypeError, ValueError, ZeroDivisionError):
-        raise ValueError(f"eps must be a number in (0, 1), got {eps!r}") from None
-    if isinstance(eps, bool) or not (0.0 < val < 1.0):  # NaN fails the comparison
-        raise ValueError(f"eps must be in (0, 1), got {eps!r}")
-    return val
-
-
-def _check_memory(plan: PeelingPlan) -> None:
+def _check_memory(plan: PeelingPlan, argument: str = "--n") -> None:
+    """Refuse a graph beyond the memory budget (cost model: 40 B per edge and per node)."""
     need = _BYTES_PER_EDGE * plan.expected_edges + _BYTES_PER_NODE * (plan.n_var + plan.n_chk)
-    if need > MEMORY_LIMIT_BYTES or plan.n_chk >= 2**31 - 1 or plan.n_var >= 2**31 - 1:
-        raise ValueError(
-            f"n: one graph would need about {need / 2**30:.3g} GiB "
-            f"(limit {MEMORY_LIMIT_BYTES / 2**30:.0f} GiB); use a smaller n"
-        )
+    validate.memory(need, argument, f"one graph of {plan.spec}")
+    if plan.n_chk >= 2**31 - 1 or plan.n_var >= 2**31 - 1:  # int32 node indices
+        validate.memory(float(GRAPH_NODE_LIMIT_BYTES), argument, f"one graph of {plan.spec} (2**31 nodes)")
+
+
+#: Reported for graphs whose node count overflows the int32 indices (always beyond the budget).
+GRAPH_NODE_LIMIT_BYTES = 2 * validate.TOTAL_BYTES
+
+
+def _spec_of(ensemble) -> EnsembleSpec | ConceptTextSpec:
+    """Parse an ensemble string (or re-read a SymPy ensemble's string) without SymPy."""
+    if isinstance(ensemble, (EnsembleSpec, ConceptTextSpec)):
+        return ensemble
+    text = ensemble if isinstance(ensemble, str) else getattr(ensemble, "spec", lambda: None)()
+    if not isinstance(text, str):
+        raise InputError(f"ENSEMBLE: got {ensemble!r}; allowed: an ensemble string", "ENSEMBLE")
+    try:
+        return parse_ensemble_spec(text)
+    except SpecError as exc:
+        raise validate.from_spec_error(exc, "ENSEMBLE") from None
 
 
 def plan_peeling(ensemble, n, eps) -> PeelingPlan:
@@ -567,8 +514,9 @@ def plan_peeling(ensemble, n, eps) -> PeelingPlan:
 
     Raises
     ------
-    ValueError
-        Naming ``ensemble``, ``n`` or ``eps``.
+    InputError
+        Naming ``ENSEMBLE``, ``--n`` or ``--eps`` (LimitError when one graph
+        would exceed the memory budget of :mod:`numeric.validate`).
 
     Examples
     --------
@@ -581,89 +529,90 @@ def plan_peeling(ensemble, n, eps) -> PeelingPlan:
     """
     if isinstance(ensemble, PeelingPlan):
         return ensemble
-    ens = parse_ensemble(ensemble) if isinstance(ensemble, str) else ensemble
-    if not isinstance(ens, Ensemble):
-        raise ValueError(f"ensemble must be an ensemble string, got {ensemble!r}")
+    ens = _spec_of(ensemble)
     spec = ens.spec()
-    if isinstance(ens, ConceptText):
-        ct_eps = float(ens.eps)
-        if eps is not None and not (isinstance(eps, str) and eps.strip() == ""):
-            e = _check_eps(eps)
-            if abs(e - ct_eps) > 1e-9 * ct_eps:
-                raise ValueError(f"eps: {spec} fixes eps = {ens.eps}; got {eps!r} (omit --eps)")
-        dt, kappa = Fraction(str(ens.dt)), Fraction(str(ens.kappa))
-        if ens.R is not None:
-            R = int(ens.R)
-            n_code = Fraction(R) / Fraction(str(ens.eps))
-            if n is not None:
-                n = check_int(n, "n", 1)
-                if n != _round_half_up(n_code):
-                    raise ValueError(
-                        f"n: {spec} has code length R/eps = {float(n_code):g}; got n={n} (omit --n)"
-                    )
-        else:
-            if n is None:
-                raise ValueError("n: required (code length R/eps) for the Poisson-limit concept-text ensemble")
-            n = check_int(n, "n", 1)
-            if n > 10**13:
-                raise ValueError(f"n: too large ({n}); one graph must fit in memory")
-            R = _round_half_up(n * Fraction(str(ens.eps)))
-            if R < 1:
-                raise ValueError(f"n: code length {n} gives R = round(n eps) = 0 concepts")
-            n_code = Fraction(R) / Fraction(str(ens.eps))
-        T = _round_half_up(kappa * R)
-        if T < 1:
-            raise ValueError(f"n: R = {R} concepts give T = round(kappa R) = 0 texts")
-        p = dt / R
-        if p > 1:
-            raise ValueError(f"n: R = {R} concepts is smaller than dt = {ens.dt} (p = dt/R > 1)")
-        plan = PeelingPlan(spec, "iid", R, T, p=float(p), eps=ct_eps, all_erased=True,
-                           n_code=float(n_code))
-        _check_memory(plan)
-        return plan
-
+    if isinstance(ens, ConceptTextSpec):
+        return _plan_concept_text(ens, spec, n, eps)
     if n is None:
-        raise ValueError("n: required")
-    n = check_int(n, "n", 1)
-    if n > 10**13:
-        raise ValueError(f"n: too large ({n}); one graph must fit in memory")
-    e = _check_eps(eps)
+        raise InputError("--n: required (number of variable nodes)", "--n")
+    n = validate.integer(n, "--n", 1)
+    if eps is None:
+        raise InputError("--eps: required (erasure probability in (0, 1))", "--eps")
+    e = float(validate.probability(eps, "--eps"))
     var, chk = ens.var, ens.check
-    for side, where in ((var, "variable side"), (chk, "check side")):
-        if not isinstance(side, (Regular, FiniteSupport, Poisson, Binomial)):  # pragma: no cover
-            raise ValueError(f"ensemble: cannot sample the {where} {side.spec()}")
-    a, b = _mean(var), _mean(chk)
+    a, b = var.mean_degree(), chk.mean_degree()
     # rough size check before building degree sequences (absurd n)
-    rough = PeelingPlan(spec, "config", n, int(min(n * a / b + 1, 2**62)),
+    rough = PeelingPlan(spec, "config", min(n, 2**62), int(min(n * a / b + 1, 2**62)),
                         edges_target=int(min(n * a, 2**62)))
     _check_memory(rough)
-    if _structured(var):
-        vcounts = _largest_remainder(n, _node_fractions(var))
+    if var.structured:
+        vcounts = _largest_remainder(n, var.node_fractions())
         var_classes = tuple((k, c) for k, c in sorted(vcounts.items()) if c)
         E = sum(k * c for k, c in var_classes)
     else:
         var_classes = ()
         E = _round_half_up(n * a)
-    if _structured(var) or _structured(chk):
+    if var.structured or chk.structured:
         if E < 1:
-            raise ValueError(f"n: n = {n} gives no edges for {spec}")
+            raise InputError(f"--n: n = {n} gives no edges for {spec}", "--n")
         m = max(1, _round_half_up(E / b))
         chk_classes, adjust = (), 0
-        if _structured(chk):
-            ccounts = _largest_remainder(m, _node_fractions(chk))
+        if chk.structured:
+            ccounts = _largest_remainder(m, chk.node_fractions())
             chk_classes = tuple((k, c) for k, c in sorted(ccounts.items()) if c)
             adjust = E - sum(k * c for k, c in chk_classes)
-        kind = "config" if _structured(var) and _structured(chk) else (
-            "var-structured" if _structured(var) else "chk-structured")
+        kind = "config" if var.structured and chk.structured else (
+            "var-structured" if var.structured else "chk-structured")
         plan = PeelingPlan(spec, kind, n, m, var_classes, chk_classes, adjust, E, eps=e,
                            n_code=float(n))
     else:
         m = max(1, _round_half_up(n * a / b))
         p = a / m
         if p > 1:
-            raise ValueError(f"n: n = {n} is too small for {spec} (edge probability a/m = {float(p):.3g} > 1)")
+            raise InputError(f"--n: n = {n} is too small for {spec} (edge probability a/m = {float(p):.3g} > 1)",
+                             "--n")
         plan = PeelingPlan(spec, "iid", n, m, p=float(p), eps=e, n_code=float(n))
     _check_memory(plan)
+    return plan
+
+
+def _plan_concept_text(ens: ConceptTextSpec, spec: str, n, eps) -> PeelingPlan:
+    """The R x T i.i.d. graph of a concept-text ensemble with every concept erased (module notes)."""
+    ct_eps = float(ens.eps)
+    if eps is not None and not (isinstance(eps, str) and eps.strip() == ""):
+        e = validate.probability(eps, "--eps")
+        if abs(e - ens.eps) > Fraction(1, 10**9) * ens.eps:
+            raise InputError(f"--eps: {spec} fixes eps = {ens.eps}; got {eps!r} (omit --eps)", "--eps")
+    if ens.R is not None:
+        if ens.R.denominator != 1:
+            raise InputError(f"ENSEMBLE: {spec}: R must be an integer to sample a graph", "ENSEMBLE")
+        R = ens.R.numerator
+        n_code = Fraction(R) / ens.eps
+        if n is not None:
+            n = validate.integer(n, "--n", 1)
+            if n != _round_half_up(n_code):
+                raise InputError(f"--n: {spec} has code length R/eps = {float(n_code):g}; got n={n} (omit --n)",
+                                 "--n")
+        where = "ENSEMBLE"
+    else:
+        if n is None:
+            raise InputError("--n: required (code length R/eps) for the Poisson-limit concept-text ensemble",
+                             "--n")
+        n = validate.integer(n, "--n", 1)
+        R = _round_half_up(n * ens.eps)
+        if R < 1:
+            raise InputError(f"--n: code length {n} gives R = round(n eps) = 0 concepts", "--n")
+        n_code = Fraction(R) / ens.eps
+        where = "--n"
+    T = _round_half_up(ens.kappa * R)
+    if T < 1:
+        raise InputError(f"{where}: R = {R} concepts give T = round(kappa R) = 0 texts", where)
+    p = ens.dt / R
+    if p > 1:
+        raise InputError(f"{where}: R = {R} concepts is smaller than dt = {ens.dt} (p = dt/R > 1)", where)
+    plan = PeelingPlan(spec, "iid", min(R, 2**62), min(T, 2**62), p=float(p), eps=ct_eps, all_erased=True,
+                       n_code=float(n_code))
+    _check_memory(plan, where)
     return plan
 
 
@@ -842,6 +791,12 @@ def _default_engine(plan: PeelingPlan, trials: int, workers) -> Engine:
     return SerialEngine()
 
 
+def _check_memory_all(plan: PeelingPlan, workers: int) -> None:
+    """One graph per worker in memory at once: the total must fit too."""
+    need = _BYTES_PER_EDGE * plan.expected_edges + _BYTES_PER_NODE * (plan.n_var + plan.n_chk)
+    validate.memory(need, "--n", f"one graph of {plan.spec}", workers if isinstance(workers, int) else 1)
+
+
 def peeling_trials(ensemble, n, eps, trials: int, seed, workers=None, engine: Engine | None = None,
                    progress=None) -> PeelingTrials:
     """Run ``trials`` independent peeling trials and return the raw per-trial results.
@@ -854,9 +809,12 @@ def peeling_trials(ensemble, n, eps, trials: int, seed, workers=None, engine: En
     ensemble, n, eps
         As in :func:`plan_peeling` (``ensemble`` may be a :class:`PeelingPlan`).
     trials : int
-        Number of independent graphs, 1 <= trials <= 10**7.
-    seed : int
-        Root seed (>= 0).
+        Number of independent graphs, 1 <= trials <= 10**7, and at most the
+        work budget ``trials x (edges + nodes + 1000) <= 4e10``
+        (:func:`numeric.validate.simulation_work`; LimitError beyond).
+    seed : int, optional
+        Root seed in [0, 2**256); None draws one from OS entropy (the seed used
+        is returned, so the run can be repeated).
     workers : int, optional
         1 runs in this process; None lets the default engine decide (local
         processes for large campaigns).
@@ -871,14 +829,14 @@ def peeling_trials(ensemble, n, eps, trials: int, seed, workers=None, engine: En
     >>> t.failed.tolist()
     [True, True, True]
     """
-    trials = check_int(trials, "trials", 1, MAX_TRIALS)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if workers is not None:
-        workers = check_int(workers, "workers", 1, 4096)
+    trials = validate.trials(trials)
+    seed = root_sequence(validate.seed(seed)).entropy  # None: fresh OS entropy, echoed in the result
+    workers = validate.workers(workers)
     plan = plan_peeling(ensemble, n, eps)
+    validate.simulation_work(trials, plan.expected_edges + plan.n_var + plan.n_chk)
     if engine is None:
         engine = _default_engine(plan, trials, workers)
+    _check_memory_all(plan, getattr(engine, "workers", 1))
     # trial i: SeedSequence(seed, spawn_key=(i,)) == root_sequence(seed).spawn(trials)[i], built
     # lazily; results go straight into one array (10^7 trials: 320 MB, not 10^7 Python objects)
     seeds = (np.random.SeedSequence(int(seed), spawn_key=(i,)) for i in range(trials))
@@ -903,9 +861,11 @@ def simulate_peeling(ensemble, n, eps, trials: int, seed, workers=None, confiden
     eps : float
         Erasure probability in (0, 1).
     trials : int
-        Independent graph + channel instances (1 .. 10**7).
-    seed : int
-        Root seed (>= 0); trial i uses ``spawn_seeds(seed, trials)[i]``.
+        Independent graph + channel instances (1 .. 10**7, within the work
+        budget of :func:`peeling_trials`).
+    seed : int, optional
+        Root seed in [0, 2**256); trial i uses ``spawn_seeds(seed, trials)[i]``.
+        None draws a seed from OS entropy; the seed used is echoed as ``seed``.
     workers, engine, progress
         As in :func:`peeling_trials`; the result does not depend on them.
     confidence : float
@@ -923,21 +883,18 @@ def simulate_peeling(ensemble, n, eps, trials: int, seed, workers=None, confiden
 
     Raises
     ------
-    ValueError
-        Naming the offending argument (``ensemble``, ``n``, ``eps``,
-        ``trials``, ``seed``, ``workers``, ``confidence``).
+    InputError
+        Naming the offending argument (``ENSEMBLE``, ``--n``, ``--eps``,
+        ``--trials``, ``--seed``, ``--workers``, ``--confidence``);
+        :class:`~infoscaling.numeric.errors.LimitError` (a subclass) when
+        the request is beyond the memory or work budget.
 
     Notes
     -----
     Block failure means any variable still erased after peeling.
     """
     t0 = time.perf_counter()
-    try:
-        conf = float(confidence)
-    except (TypeError, ValueError):
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}") from None
-    if not (0.0 < conf < 1.0):
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    conf = validate.confidence(confidence)
     res = peeling_trials(ensemble, n, eps, trials, seed, workers=workers, engine=engine,
                          progress=progress)
     out = summarize_trials(res, conf)

@@ -88,6 +88,9 @@ def _sim_args(argv):
     p = argparse.ArgumentParser()
     add_giant_arguments(p)
     p.add_argument("--json", action="store_true")
+    # --n and --trials are required (simulate's one rule); defaults here unless the case sets them
+    argv = list(argv) + [a for flag, v in (("--n", "1000"), ("--trials", "2")) if flag not in argv
+                         for a in (flag, v)]
     return p.parse_args(argv)
 
 
@@ -122,5 +125,5 @@ def test_simulate_giant_cli_in_process(capsys):
     assert code == 0, err
     data = json.loads(out)
     assert data["seed"] == 5 and data["trials"] == 3 and data["S"]["estimate"] > 0.95
-    code, out, err = _run(capsys, ["simulate", "giant", "regular:3", "--n", "abc", "--json"])
+    code, out, err = _run(capsys, ["simulate", "giant", "regular:3", "--n", "abc", "--trials", "2", "--json"])
     assert code == 2 and "--n" in err

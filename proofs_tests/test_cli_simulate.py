@@ -58,16 +58,16 @@ def test_concept_text_without_eps_and_n(capsys):
 
 
 @pytest.mark.parametrize("extra, name", [
-    (["--n", "0"], "n"),
-    (["--n", "1e12"], "n"),
-    (["--n", "abc"], "n"),
-    (["--eps", "1.5"], "eps"),
-    (["--eps", "nan"], "eps"),
-    (["--trials", "0"], "trials"),
-    (["--trials", "2.5"], "trials"),
-    (["--seed", "-1"], "seed"),
-    (["--workers", "0"], "workers"),
-    (["--confidence", "2"], "confidence"),
+    (["--n", "0"], "--n"),
+    (["--n", "1e12"], "--n"),
+    (["--n", "abc"], "--n"),
+    (["--eps", "1.5"], "--eps"),
+    (["--eps", "nan"], "--eps"),
+    (["--trials", "0"], "--trials"),
+    (["--trials", "2.5"], "--trials"),
+    (["--seed", "-1"], "--seed"),
+    (["--workers", "0"], "--workers"),
+    (["--confidence", "2"], "--confidence"),
 ])
 def test_bad_input_exit_2_one_line(capsys, extra, name):
     argv = {"--n": "100", "--eps": "0.4", "--trials": "2", "--seed": "1"}
@@ -84,12 +84,14 @@ def test_bad_input_exit_2_one_line(capsys, extra, name):
 
 @pytest.mark.parametrize("argv, name", [
     (["simulate", "peeling", "regular:3/bogus:6", "--n", "10", "--eps", "0.4", "--trials", "1",
-      "--seed", "1"], "ensemble"),
-    (["simulate", "peeling", "regular:3/regular:6", "--n", "10", "--trials", "1", "--seed", "1"], "eps"),
-    (["simulate", "peeling", "regular:3/regular:6", "--eps", "0.3", "--trials", "1", "--seed", "1"], "n"),
-    (["simulate", "peeling", "regular:3/regular:6", "--n", "10", "--eps", "0.3", "--seed", "1"], "trials"),
+      "--seed", "1"], "ENSEMBLE"),
+    (["simulate", "peeling", "regular:3/regular:6", "--n", "10", "--trials", "1", "--seed", "1"], "--eps"),
+    (["simulate", "peeling", "regular:3/regular:6", "--eps", "0.3", "--trials", "1", "--seed", "1"], "--n"),
+    (["simulate", "peeling", "regular:3/regular:6", "--n", "10", "--eps", "0.3", "--seed", "1"], "--trials"),
     (["simulate", "peeling", "concept-text:dt=6,kappa=5,eps=0.5", "--n", "100", "--eps", "0.3",
-      "--trials", "1", "--seed", "1"], "eps"),
+      "--trials", "1", "--seed", "1"], "--eps"),
+    (["simulate", "giant", "poisson:2", "--n", "100", "--seed", "1"], "--trials"),
+    (["simulate", "giant", "poisson:2", "--trials", "2", "--seed", "1"], "--n"),
     (["simulate"], "simulate"),
 ])
 def test_bad_command_lines(capsys, argv, name):
@@ -140,4 +142,4 @@ def test_subprocess():
         capture_output=True, text=True, timeout=120,
     )
     assert bad.returncode == 2 and bad.stdout == ""
-    assert bad.stderr.count("\n") == 1 and "n must be" in bad.stderr
+    assert bad.stderr.count("\n") == 1 and "--n: got '-3'" in bad.stderr
