@@ -3,43 +3,73 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
-from .claims import VERDICTS, ClaimResult
+from .claims import FAILED_VERDICTS, VERDICTS, ClaimResult
 
 __all__ = ["summary", "to_json", "to_text", "to_markdown"]
 
+#: Width of the text table.
+TEXT_WIDTH = 100
+
 
 def summary(results: list[ClaimResult]) -> dict:
-    """Counts by verdict, plus unexpected refutations."""
+    """Counts by verdict, the claims refuted unexpectedly, those in error or past their budget.
+
+    ``failed`` lists every claim that makes ``verify`` exit 1: unexpected refutations,
+    ``error`` and ``timeout`` verdicts.
+    """
     counts = {v: 0 for v in VERDICTS}
     for r in results:
         counts[r.verdict] += 1
     unexpected = [r.id for r in results if r.verdict == "refuted" and not r.expect_refuted]
+    errors = [r.id for r in results if r.verdict == "error"]
+    timeouts = [r.id for r in results if r.verdict == "timeout"]
+    failed = [r.id for r in results if r.id in unexpected or r.verdict in FAILED_VERDICTS]
     return {"counts": counts, "total": len(results), "unexpected_refuted": unexpected,
-            **counts}
+            "errors": errors, "timeouts": timeouts, "failed": failed, **counts}
 
 
 def to_json(results: list[ClaimResult], profile: str) -> dict:
+    """The JSON object of ``verify`` (``claims`` in order, ``summary``, ``profile``)."""
     return {"claims": [r.to_json() for r in results], "summary": summary(results), "profile": profile}
 
 
-def _short(v, n=60) -> str:
-    s = v if isinstance(v, str) else json.dumps(v, default=str)
-    return s if len(s) <= n else s[: n - 1] + "…"
+def to_text(results: list[ClaimResult], width: int = TEXT_WIDTH) -> str:
+    """A table for the terminal: id, verdict, seconds, title; the reason wrapped below the row.
 
-
-def to_text(results: list[ClaimResult]) -> str:
-    lines = [f"{'id':<4} {'verdict':<22} {'secs':>7}  title", "-" * 100]
+    Examples
+    --------
+    >>> from infoscaling.numeric.claims import ClaimResult
+    >>> r = ClaimResult("A1", "A short title.", "paper", "error", [], 0.5, "evidence raised KeyError")
+    >>> print(to_text([r]))  # doctest: +NORMALIZE_WHITESPACE
+    id   verdict                secs  claim
+    ...
+    A1   error                  0.50  A short title.
+                                      reason: evidence raised KeyError
+    ...
+    error: 1
+    FAILED: A1 (error)
+    """
+    head = f"{'id':<4} {'verdict':<21} {'secs':>6}  "
+    pad = " " * len(head)
+    lines = [head + "claim", "-" * width]
     for r in results:
         verdict = r.verdict + (" (expected)" if r.verdict == "refuted" and r.expect_refuted else "")
-        lines.append(f"{r.id:<4} {verdict:<22} {r.seconds:7.2f}  {_short(r.title, 64)}")
+        title = textwrap.wrap(" ".join(str(r.title).split()), width - len(head)) or [""]
+        lines.append(f"{r.id:<4} {verdict:<21} {r.seconds:6.2f}  {title[0]}")
+        lines += [pad + t for t in title[1:]]
         if r.verdict != "confirmed" and r.reason:
-            lines.append(f"{'':<4} {'':<22} {'':>7}  ↳ {_short(r.reason, 90)}")
+            label = "caveat" if r.verdict == "confirmed-with-caveat" else "reason"
+            lines += textwrap.wrap(" ".join(str(r.reason).split()), width, initial_indent=pad + f"{label}: ",
+                                   subsequent_indent=pad + "  ", max_lines=6, placeholder=" [...]")
     s = summary(results)
-    lines.append("-" * 100)
-    lines.append(", ".join(f"{k}: {s['counts'][k]}" for k in VERDICTS))
-    if s["unexpected_refuted"]:
-        lines.append("UNEXPECTED REFUTATIONS: " + ", ".join(s["unexpected_refuted"]))
+    lines.append("-" * width)
+    lines.append(", ".join(f"{k}: {s['counts'][k]}" for k in VERDICTS if s["counts"][k]))
+    verdict_of = {r.id: r.verdict for r in results}
+    if s["failed"]:
+        lines.append("FAILED: " + ", ".join(f"{i} ({'unexpectedly refuted' if verdict_of[i] == 'refuted' else verdict_of[i]})"
+                                           for i in s["failed"]))
     return "\n".join(lines)
 
 
@@ -78,6 +108,8 @@ def to_markdown(results: list[ClaimResult], profile: str) -> str:
     for r in results:
         out.append(f"| {r.id} | {r.source} | **{r.verdict}** | {r.seconds:.2f} | {_md_escape(r.title)} |")
     out += ["", "Summary: " + ", ".join(f"{k}: {s['counts'][k]}" for k in VERDICTS), ""]
+    if s["failed"]:
+        out += ["**Failed:** " + ", ".join(s["failed"]) + " (unexpectedly refuted, error or timeout)", ""]
     for r in results:
         out += [f"## {r.id}: {r.verdict}", "", str(r.title).replace("\n", " "), ""]
         if r.statement_latex:

@@ -7,14 +7,17 @@ must fit the 2-minute budget of ``infoscaling verify --profile quick``
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from infoscaling.numeric import claims as reg
-from infoscaling.numeric.claims import CLAIM_TABLE, VERDICTS, Claim, Evidence, all_claims, run_claim
+from infoscaling.numeric.claims import CLAIM_TABLE, FAILED_VERDICTS, VERDICTS, Claim, Evidence, all_claims, run_claim
 from infoscaling.numeric.cli import main
 from infoscaling.numeric.report import to_json, to_markdown, to_text
 
@@ -34,7 +37,7 @@ def quick_results():
 
 
 def test_registry_covers_claims_md():
-    assert [c.id for c in CLAIMS] == list(CLAIM_TABLE)
+    assert [c.id for c in CLAIMS][: len(CLAIM_TABLE)] == list(CLAIM_TABLE)
 
 
 def test_quick_registry_within_budget(quick_results):
@@ -46,7 +49,7 @@ def test_quick_registry_within_budget(quick_results):
 def test_claim_quick_evidence(quick_results, claim_id):
     results, _ = quick_results
     r = results[claim_id]
-    assert r.verdict in VERDICTS
+    assert r.verdict in VERDICTS and r.verdict not in FAILED_VERDICTS, (claim_id, r.reason)
     if r.verdict == "pending" and not r.evidence:
         pytest.skip(f"{claim_id} pending: {r.reason}")
     crashed = [e.description for e in r.evidence if e.description.startswith("evidence computation raised")]
@@ -121,10 +124,126 @@ def test_unexpected_refutation_exits_1(monkeypatch, capsys):
     assert main(["verify", "--claims", "A9", "--json"]) == 0
 
 
-def test_crash_becomes_pending_with_reason():
+def test_crash_is_an_error_verdict():
     def crashing(profile):
         raise RuntimeError("boom")
 
     r = run_claim(Claim("A9", "t", "paper", "", crashing), "quick")
-    assert r.verdict == "pending" and "boom" in r.reason
+    assert r.verdict == "error" and "boom" in r.reason
     assert r.evidence[0].description.startswith("evidence computation raised")
+    assert "traceback" in r.evidence[0].details
+
+
+# --- error and timeout verdicts, budgets, workers, output formats -------------------------------
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def broken(monkeypatch):
+    """Register the test-only claims of ``broken_claims`` for one test (the registry is restored after)."""
+    monkeypatch.setattr(reg, "_REGISTRY", dict(reg._REGISTRY))
+    monkeypatch.syspath_prepend(str(TESTS_DIR))
+    mod = importlib.import_module("broken_claims")
+    importlib.reload(mod)  # registers into the patched registry
+    return mod
+
+
+def _strip_seconds(obj):
+    if isinstance(obj, dict):
+        return {k: _strip_seconds(v) for k, v in obj.items() if k != "seconds"}
+    if isinstance(obj, list):
+        return [_strip_seconds(v) for v in obj]
+    return obj
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_error_and_timeout_verdicts_exit_1(broken, capsys, workers):
+    t0 = time.perf_counter()
+    code = main(["verify", "--claims", "X-OK,X-ERROR,X-SLEEP", "--budget", "1.5", "--workers", workers, "--json"])
+    assert time.perf_counter() - t0 < 30  # the sleeping claim was stopped at its budget
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    verdicts = {c["id"]: c["verdict"] for c in data["claims"]}
+    assert verdicts == {"X-OK": "confirmed", "X-ERROR": "error", "X-SLEEP": "timeout"}
+    assert code == 1
+    s = data["summary"]
+    assert s["errors"] == ["X-ERROR"] and s["timeouts"] == ["X-SLEEP"] and s["failed"] == ["X-ERROR", "X-SLEEP"]
+    assert s["error"] == 1 and s["timeout"] == 1 and s["confirmed"] == 1
+    bad = {c["id"]: c for c in data["claims"]}
+    assert "planted failure" in bad["X-ERROR"]["reason"] and "1.5 s" in bad["X-SLEEP"]["reason"]
+    # a control: the good claim alone exits 0
+    assert main(["verify", "--claims", "X-OK", "--workers", workers, "--json"]) == 0
+
+
+def test_budget_default_is_per_profile(broken, monkeypatch, capsys):
+    monkeypatch.setitem(reg.BUDGETS, "quick", 1.0)
+    t0 = time.perf_counter()
+    assert main(["verify", "--claims", "X-SLEEP", "--workers", "1", "--json"]) == 1
+    assert time.perf_counter() - t0 < 20
+    assert json.loads(capsys.readouterr().out)["claims"][0]["verdict"] == "timeout"
+
+
+def test_error_and_timeout_in_subprocess(tmp_path):
+    env = dict(os.environ, INFOSCALING_EXTRA_CLAIMS="broken_claims",
+               PYTHONPATH=os.pathsep.join([str(TESTS_DIR), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "verify", "--claims", "X-ERROR,X-SLEEP,X-OK",
+                           "--budget", "2", "--workers", "2"],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    rows = {line.split()[0]: line.split()[1] for line in proc.stdout.splitlines() if line.startswith("X-")}
+    assert rows == {"X-ERROR": "error", "X-SLEEP": "timeout", "X-OK": "confirmed"}
+    assert "FAILED: X-ERROR (error), X-SLEEP (timeout)" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_parallel_output_equals_serial(capsys):
+    runs = {}
+    for w in ("1", "2"):
+        assert main(["verify", "--claims", "A9,A7,A11", "--workers", w, "--json"]) == 0
+        runs[w] = _strip_seconds(json.loads(capsys.readouterr().out))
+    assert [c["id"] for c in runs["2"]["claims"]] == ["A7", "A9", "A11"]  # table order, not finishing order
+    assert runs["1"] == runs["2"]
+
+
+def test_format_json_prints_the_object(capsys):
+    assert main(["verify", "--claims", "A9", "--format", "json", "--workers", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["claims"][0]["id"] == "A9" and data["profile"] == "quick"
+
+
+def test_text_format_is_a_table(broken, capsys):
+    assert main(["verify", "--claims", "X-OK,X-ERROR", "--workers", "1"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["id", "verdict", "secs", "claim"]
+    row = next(i for i, line in enumerate(lines) if line.startswith("X-ERROR"))
+    assert lines[row].split()[1] == "error" and "whose evidence raises" in lines[row]
+    assert lines[row + 1].lstrip().startswith("reason: evidence computation raised RuntimeError")
+    assert lines[-1] == "FAILED: X-ERROR (error)"
+    assert not any("[" in line and "items" in line for line in lines)  # not a data dump
+
+
+def test_verify_options_are_validated(capsys):
+    for argv, option in [(["--workers", "0"], "--workers"), (["--workers", "x"], "--workers"),
+                         (["--budget", "nan"], "--budget"), (["--budget", "-1"], "--budget"),
+                         (["--budget", "1e999"], "--budget"), (["--claims", "Z9"], "--claims"),
+                         (["--output", ""], "--output"), (["--output", "/dev/full"], "--output")]:
+        full = ["verify", *argv] + ([] if "--claims" in argv else ["--claims", "A9"])
+        assert main(full) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and option in err, (argv, err)
+
+
+def test_missing_claim_module_fails_loudly(monkeypatch):
+    monkeypatch.setattr(reg, "CLAIM_MODULES", [*reg.CLAIM_MODULES, "infoscaling.numeric.claims.no_such_module"])
+    with pytest.raises(ModuleNotFoundError):
+        reg.all_claims()
+    monkeypatch.setenv("INFOSCALING_EXTRA_CLAIMS", "no_such_claims_plugin")
+    monkeypatch.setattr(reg, "CLAIM_MODULES", list(reg.CLAIM_MODULES[:-1]))
+    with pytest.raises(ModuleNotFoundError):
+        reg.all_claims()
+
+
+def test_extra_claim_ids_need_a_title():
+    with pytest.raises(KeyError):
+        reg.register("A99", "")

@@ -10,14 +10,29 @@ verdict is derived from the evidence by :func:`decide`, never written by hand:
 * all passed -> ``confirmed``;
 * a claim whose evidence function says it does not apply -> ``not-applicable``.
 
-Claim modules (``numeric.claims.decoding`` ...) call :func:`register`.  Rows of
-CLAIMS.md whose module has not delivered them yet are reported ``pending``
-with the reason.
+Two verdicts are not computed from evidence, because there is none to decide
+from; they are set by :func:`run_claim` and the runner
+(:mod:`infoscaling.numeric.claims.runner`):
+
+* ``error`` -- the evidence computation raised (the exception is kept as the
+  reason and a short traceback in the evidence details);
+* ``timeout`` -- the claim ran past its time budget (:data:`BUDGETS`).
+
+Either makes ``infoscaling verify`` exit 1, as an unexpected refutation does.
+
+Claim modules (``numeric.claims.decoding`` ...) call :func:`register`; they are
+listed in :data:`CLAIM_MODULES` and a module that cannot be imported is an
+error, never a silently missing claim (adding a module is a one-line change
+there).  Rows of CLAIMS.md that no module registers are reported ``pending``
+with the reason.  Claims outside CLAIMS.md (plugins, tests) can be registered
+with an explicit title, and modules holding them named in the environment
+variable ``INFOSCALING_EXTRA_CLAIMS`` (comma-separated module names).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -27,6 +42,7 @@ __all__ = [
     "Evidence",
     "Claim",
     "ClaimResult",
+    "ClaimTimeout",
     "register",
     "all_claims",
     "run_claim",
@@ -35,6 +51,9 @@ __all__ = [
     "TITLE_LATEX",
     "VERDICTS",
     "PROFILES",
+    "BUDGETS",
+    "EXPECTED_SECONDS",
+    "FAILED_VERDICTS",
     "VERIFY_ALPHA",
     "profile_dps",
     "timed",
@@ -45,8 +64,24 @@ __all__ = [
 #: ``bonferroni(VERIFY_ALPHA, comparisons of that claim)``.
 VERIFY_ALPHA = 1e-3
 
-VERDICTS = ("confirmed", "confirmed-with-caveat", "refuted", "pending", "not-applicable")
+VERDICTS = ("confirmed", "confirmed-with-caveat", "refuted", "pending", "not-applicable", "error", "timeout")
+#: Verdicts that make ``verify`` exit 1 whatever the registry expects.
+FAILED_VERDICTS = ("error", "timeout")
 PROFILES = ("quick", "full")
+
+#: Default time budget of one claim (seconds of wall time) per profile; ``verify --budget`` overrides it.
+#: About ten times the slowest claim's time on a loaded 2-core machine: a claim past it is a hang.
+BUDGETS = {"quick": 120.0, "full": 600.0}
+
+#: Rough wall time of each claim (seconds, quick profile, 2-core machine), used only to
+#: start the longest claims first when they run in parallel; the report order is the table order.
+#: Claims missing here are scheduled as if they took ``EXPECTED_SECONDS["*"]``.
+EXPECTED_SECONDS = {
+    "*": 1.0,
+    "B5": 5.5, "B7": 3.4, "B6": 3.2, "R1": 2.9, "A5": 2.0, "A1": 2.0, "A4": 2.0, "C1": 2.0,
+    "A8": 1.8, "B2": 1.8, "A3": 1.7, "B4": 1.7, "A10": 1.4, "A2": 1.4, "B3": 1.4, "A12": 1.1,
+    "B1": 0.9, "A6": 0.5, "A11": 0.4, "A7": 0.2, "A9": 0.05,
+}
 
 #: Every row of CLAIMS.md: id -> (source, title).
 CLAIM_TABLE: dict[str, tuple[str, str]] = {
@@ -106,7 +141,8 @@ TITLE_LATEX: dict[str, str] = {
     "R1": r"The published reference implementation's $\alpha$, threshold search and optimum window differ from the correct quantities (MODEL.md section 6).",
 }
 
-#: Modules that register claims (a missing module leaves its claims pending).
+#: Modules that register claims.  Every one must import: a missing module is a packaging
+#: fault and raises (its claims must not silently become "pending").  One line per module.
 CLAIM_MODULES = [
     "infoscaling.numeric.claims.decoding",
     "infoscaling.numeric.claims.compute_optimal",
@@ -198,30 +234,44 @@ class ClaimResult:
 _REGISTRY: dict[str, Claim] = {}
 
 
-def register(claim_id: str, statement_latex: str, *, expect_refuted: bool = False):
-    """Decorator registering ``fn(profile) -> list[Evidence]`` as claim ``claim_id``."""
-    if claim_id not in CLAIM_TABLE:
-        raise KeyError(f"unknown claim id {claim_id}")
+class ClaimTimeout(BaseException):
+    """Raised inside an in-process claim when its budget runs out (a BaseException, so that no
+    ``except Exception`` in evidence code can swallow it)."""
+
+
+def register(claim_id: str, statement_latex: str, *, expect_refuted: bool = False,
+             title: str | None = None, source: str = "beyond"):
+    """Decorator registering ``fn(profile) -> list[Evidence]`` as claim ``claim_id``.
+
+    A claim of CLAIMS.md takes its title and source from :data:`CLAIM_TABLE`; any other id
+    needs an explicit ``title`` (a misspelt id of the table is thus an error, not a new claim).
+    """
+    if claim_id in CLAIM_TABLE:
+        source, title = CLAIM_TABLE[claim_id]
+    elif title is None:
+        raise KeyError(f"unknown claim id {claim_id} (not in CLAIMS.md; give title= for an extra claim)")
 
     def deco(fn):
-        source, title = CLAIM_TABLE[claim_id]
         _REGISTRY[claim_id] = Claim(claim_id, title, source, statement_latex, fn, expect_refuted)
         return fn
 
     return deco
 
 
+def claim_modules() -> list[str]:
+    """:data:`CLAIM_MODULES` plus the modules named in ``INFOSCALING_EXTRA_CLAIMS``."""
+    extra = [m.strip() for m in os.environ.get("INFOSCALING_EXTRA_CLAIMS", "").split(",") if m.strip()]
+    return CLAIM_MODULES + [m for m in extra if m not in CLAIM_MODULES]
+
+
 def _load() -> None:
-    for name in CLAIM_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    """Import every claim module; an import failure propagates (never a silently missing claim)."""
+    for name in claim_modules():
+        importlib.import_module(name)
 
 
 def all_claims() -> list[Claim]:
-    """Every claim of CLAIMS.md, in table order; undelivered ones are pending stubs."""
+    """Every claim of CLAIMS.md in table order (undelivered ones as pending stubs), then extra claims."""
     _load()
     out = []
     for cid, (source, title) in CLAIM_TABLE.items():
@@ -230,6 +280,7 @@ def all_claims() -> list[Claim]:
         else:
             out.append(Claim(cid, title, source, "", None,
                              pending_reason="no evidence implemented yet for this claim"))
+    out += [c for cid, c in _REGISTRY.items() if cid not in CLAIM_TABLE]
     return out
 
 
@@ -250,7 +301,12 @@ def decide(evidence: list[Evidence]) -> tuple[str, str | None]:
 
 
 def run_claim(claim: Claim, profile: str = "quick") -> ClaimResult:
-    """Compute a claim's evidence and verdict (an exception becomes a pending verdict with the error)."""
+    """Compute a claim's evidence and verdict in this process.
+
+    An exception raised by the evidence gives the verdict ``error`` with the exception as the
+    reason (and a short traceback in the details); nothing is swallowed into another verdict.
+    :class:`ClaimTimeout` (and KeyboardInterrupt) propagate to the caller.
+    """
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     t0 = time.perf_counter()
@@ -262,13 +318,19 @@ def run_claim(claim: Claim, profile: str = "quick") -> ClaimResult:
         verdict, reason = decide(ev)
     except NotApplicable as exc:
         ev, verdict, reason = [], "not-applicable", str(exc)
-    except Exception as exc:  # an evidence crash must never pass silently: report it
-        tb = traceback.format_exc(limit=3)
-        ev = [Evidence("numeric", f"evidence computation raised {type(exc).__name__}: {exc}", None,
-                       {"traceback": tb})]
-        verdict, reason = "pending", f"evidence computation failed: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # reported as the verdict "error": verify then exits 1
+        ev, verdict, reason = error_outcome(exc)
     return ClaimResult(claim.id, claim.title, claim.source, verdict, ev,
                        time.perf_counter() - t0, reason, claim.expect_refuted, claim.statement_latex)
+
+
+def error_outcome(exc: BaseException) -> tuple[list[Evidence], str, str]:
+    """Evidence, verdict ``error`` and reason for an exception raised by a claim's evidence."""
+    msg = " ".join(str(exc).split())
+    tb = traceback.format_exc(limit=-4)
+    ev = [Evidence("numeric", f"evidence computation raised {type(exc).__name__}: {msg}", None,
+                   {"traceback": tb})]
+    return ev, "error", f"evidence computation raised {type(exc).__name__}: {msg}"
 
 
 def profile_dps(profile: str) -> int:

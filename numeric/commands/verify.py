@@ -1,49 +1,108 @@
-"""``infoscaling verify``: decide every claim of CLAIMS.md from computed evidence."""
+"""``infoscaling verify``: decide every claim of CLAIMS.md from computed evidence.
+
+Exit status 0 when every claim has a verdict from its evidence and none is refuted
+unexpectedly; 1 when a claim is refuted that the registry does not expect to be,
+or its evidence raised (``error``), or it ran past its budget (``timeout``).
+"""
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 
-from ..claims import CLAIM_TABLE, PROFILES, all_claims, run_claim
 from ..cli import CommandResult, add_json_flag, dumps
-from ..io import atomic_write
-from ..report import summary, to_json, to_markdown, to_text
+from ..errors import input_error
+from ..io import atomic_write, check_output_path
+
+#: Most worker processes ``--workers`` accepts.
+MAX_WORKERS = 64
+FORMATS = ("text", "json", "markdown")
 
 
 def register(sub) -> None:
+    from ..claims import BUDGETS, PROFILES
+
     p = sub.add_parser("verify", help="report a verdict with evidence for every claim")
     p.add_argument("--claims", default=None, help="comma-separated claim ids (default: all)")
     p.add_argument("--profile", default="quick", choices=PROFILES)
-    p.add_argument("--format", default="text", choices=("text", "json", "markdown"))
-    p.add_argument("--output", default=None, help="write the report to FILE (atomically)")
+    p.add_argument("--format", default="text", choices=FORMATS,
+                   help="text: a table on stdout; json: the JSON object; markdown: a report")
+    p.add_argument("--output", default=None, help="write the report to FILE (atomically) instead of stdout")
+    p.add_argument("--workers", default=None,
+                   help="claims run at once in worker processes (default: the number of CPUs; "
+                        "1 runs them one after another in this process)")
+    p.add_argument("--budget", default=None, metavar="SECONDS",
+                   help="wall-time budget of one claim; past it the claim is stopped and its verdict is "
+                        "'timeout' (default: %s)" % ", ".join(f"{k} {v:g} s" for k, v in BUDGETS.items()))
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def select(ids: str | None):
+    """The claims named by ``--claims`` (all when None), in table order."""
+    from ..claims import all_claims
+
     claims = all_claims()
     if ids is None:
         return claims
+    known = [c.id for c in claims]
     wanted = [s.strip() for s in ids.split(",") if s.strip()]
-    unknown = [w for w in wanted if w not in CLAIM_TABLE]
+    unknown = [w for w in wanted if w not in known]
     if unknown or not wanted:
-        raise ValueError(f"--claims: unknown claim id(s) {', '.join(unknown) or '(empty)'}; "
-                         f"known: {', '.join(CLAIM_TABLE)}")
+        raise input_error("--claims", ids, f"comma-separated claim ids among {', '.join(known)}")
     return [c for c in claims if c.id in wanted]
 
 
+def parse_workers(text) -> int:
+    """``--workers``: an integer in [1, MAX_WORKERS] (None: the number of CPUs)."""
+    if text is None:
+        return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    s = str(text).strip()
+    if not s.isascii() or not s.isdigit() or len(s) > 4 or not 1 <= int(s) <= MAX_WORKERS:
+        raise input_error("--workers", text, f"an integer from 1 to {MAX_WORKERS}")
+    return int(s)
+
+
+def parse_budget(text) -> float | None:
+    """``--budget``: seconds, a finite number in (0, 1e6] (None: the profile's default)."""
+    if text is None:
+        return None
+    try:
+        v = float(str(text).strip())
+    except ValueError:
+        v = math.nan
+    if not (math.isfinite(v) and 0 < v <= 1e6):
+        raise input_error("--budget", text, "a number of seconds in (0, 1e6]")
+    return v
+
+
 def run(args) -> CommandResult:
-    claims = select(args.claims)
-    results = []
-    for c in claims:
-        print(f"verify: {c.id} ...", file=sys.stderr, flush=True)
-        r = run_claim(c, args.profile)
-        print(f"verify: {c.id} {r.verdict} ({r.seconds:.1f} s)", file=sys.stderr, flush=True)
-        results.append(r)
-    data = to_json(results, args.profile)
+    from ..claims.runner import run_claims
+    from ..report import summary, to_json, to_markdown, to_text
+
     fmt = "json" if args.json else args.format
-    text = {"json": None, "text": to_text(results), "markdown": to_markdown(results, args.profile)}[fmt]
-    if args.output:
-        atomic_write(args.output, (dumps(data) if fmt == "json" else text) + "\n")
-    code = 1 if summary(results)["unexpected_refuted"] else 0
-    return CommandResult(data, code, text if fmt != "json" else None)
+    workers = parse_workers(args.workers)
+    budget = parse_budget(args.budget)
+    if args.output is not None:
+        check_output_path(args.output, "--output")
+    claims = select(args.claims)
+
+    def started(c):
+        print(f"verify: {c.id} ...", file=sys.stderr, flush=True)
+
+    def finished(c, r):
+        print(f"verify: {c.id} {r.verdict} ({r.seconds:.1f} s)", file=sys.stderr, flush=True)
+
+    results = run_claims(claims, args.profile, workers=workers, budget=budget,
+                         on_start=started, on_done=finished)
+    data = to_json(results, args.profile)
+    text = {"json": lambda: dumps(data), "text": lambda: to_text(results),
+            "markdown": lambda: to_markdown(results, args.profile)}[fmt]()
+    code = 1 if summary(results)["failed"] else 0
+    if args.output is not None:
+        atomic_write(args.output, text + "\n")
+        data["output"] = str(args.output)
+        print(f"verify: wrote the {fmt} report to {args.output}", file=sys.stderr)
+        text = to_text(results) if fmt != "json" else dumps(data)
+    return CommandResult(data, code, text)

@@ -1,0 +1,121 @@
+"""Run a set of claims, serially or in parallel, each within a time budget.
+
+:func:`run_claims` is what ``infoscaling verify`` calls.  With ``workers=1``
+the claims run one after another in this process; the budget is enforced with
+``SIGALRM`` (interrupting Python code; a claim stuck inside compiled code is
+stopped when it returns to Python) and, in any case, a claim that finishes past
+its budget is reported ``timeout``.  With ``workers > 1`` each claim runs in a
+forked worker (:class:`~infoscaling.numeric.timed_executor.TimedProcessEngine`),
+the longest claims (by :data:`~infoscaling.numeric.claims.EXPECTED_SECONDS`)
+first, and a worker past its budget is killed.  The results come back in the
+order of the claims given, with the same verdicts and evidence whatever the
+number of workers (only the timings differ).
+
+Examples
+--------
+>>> from infoscaling.numeric.claims import Claim, Evidence
+>>> ok = Claim("X1", "an example", "test", "", lambda p: [Evidence("numeric", "1 = 1", True)])
+>>> [r.verdict for r in run_claims([ok, ok], "quick", workers=2)]
+['confirmed', 'confirmed']
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+from . import BUDGETS, EXPECTED_SECONDS, Claim, ClaimResult, ClaimTimeout, run_claim
+from ..timed_executor import TimedProcessEngine, fork_available
+
+__all__ = ["run_claims", "expected_seconds"]
+
+
+def expected_seconds(claim: Claim) -> float:
+    """The scheduling estimate of a claim's run time (seconds)."""
+    return EXPECTED_SECONDS.get(claim.id, EXPECTED_SECONDS["*"])
+
+
+def _timeout_result(claim: Claim, budget: float, seconds: float) -> ClaimResult:
+    return ClaimResult(claim.id, claim.title, claim.source, "timeout", [], seconds,
+                       f"no result within the budget of {budget:g} s", claim.expect_refuted,
+                       claim.statement_latex)
+
+
+def _error_result(claim: Claim, reason: str, seconds: float) -> ClaimResult:
+    return ClaimResult(claim.id, claim.title, claim.source, "error", [], seconds, reason,
+                       claim.expect_refuted, claim.statement_latex)
+
+
+def _alarm(signum, frame):
+    raise ClaimTimeout()
+
+
+def _run_one_in_process(claim: Claim, profile: str, budget: float) -> ClaimResult:
+    """One claim in this process, interrupted by SIGALRM when it runs past ``budget``."""
+    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    t0 = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, _alarm) if use_alarm else None
+    try:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, budget)
+        result = run_claim(claim, profile)
+    except ClaimTimeout:
+        return _timeout_result(claim, budget, time.perf_counter() - t0)
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    if result.seconds > budget:  # finished, but past its budget (the alarm could not interrupt it)
+        return _timeout_result(claim, budget, result.seconds)
+    return result
+
+
+def run_claims(claims: list[Claim], profile: str, *, workers: int = 1, budget: float | None = None,
+               on_start: Callable[[Claim], None] | None = None,
+               on_done: Callable[[Claim, ClaimResult], None] | None = None) -> list[ClaimResult]:
+    """Verdicts of ``claims`` in their order.
+
+    Parameters
+    ----------
+    claims : list of Claim
+    profile : {"quick", "full"}
+    workers : int
+        1 runs in this process; more runs that many claims at once in worker processes.
+    budget : float, optional
+        Wall-time budget of one claim in seconds (default :data:`BUDGETS` of the profile).
+    on_start, on_done : callable, optional
+        Progress hooks: ``on_start(claim)``, ``on_done(claim, result)``.
+
+    Returns
+    -------
+    list of ClaimResult
+        With verdict ``timeout`` for a claim past its budget and ``error`` for one whose
+        evidence raised (or whose worker died).
+    """
+    budget = BUDGETS[profile] if budget is None else float(budget)
+    if not budget > 0:
+        raise ValueError(f"budget must be positive, got {budget!r}")
+    if workers == 1 or len(claims) <= 1 or not fork_available():
+        out = []
+        for c in claims:
+            if on_start is not None:
+                on_start(c)
+            r = _run_one_in_process(c, profile, budget)
+            if on_done is not None:
+                on_done(c, r)
+            out.append(r)
+        return out
+
+    def convert(claim, outcome) -> ClaimResult:
+        if outcome.status == "ok":
+            return outcome.value
+        if outcome.status == "timeout":
+            return _timeout_result(claim, budget, outcome.seconds)
+        return _error_result(claim, f"worker failed: {outcome.error}", outcome.seconds)
+
+    done = None if on_done is None else (lambda c, o: on_done(c, convert(c, o)))
+    engine = TimedProcessEngine(workers, budget, priority=expected_seconds, on_start=on_start, on_done=done)
+    outcomes = engine.map(lambda c: run_claim(c, profile), claims)
+    return [convert(c, o) for c, o in zip(claims, outcomes)]

@@ -1,0 +1,32 @@
+"""Test-only claims that fail in the two ways ``verify`` must report (never imported by the package).
+
+Loaded by the tests in-process (``import broken_claims``) or in a subprocess through the
+environment variable ``INFOSCALING_EXTRA_CLAIMS=broken_claims`` (with this folder on
+``PYTHONPATH``).  ``X-SLEEP`` sleeps far past any budget the tests give; ``X-ERROR`` raises;
+``X-OK`` is confirmed (a control).
+"""
+
+from __future__ import annotations
+
+import time
+
+from infoscaling.numeric.claims import Evidence, register
+
+#: How long X-SLEEP sleeps (seconds): far beyond the budgets the tests set.
+SLEEP_SECONDS = 600.0
+
+
+@register("X-OK", "1 = 1", title="A test-only claim that holds.", source="test")
+def ok(profile):
+    return [Evidence("numeric", "one equals one", True, {"dps": 15})]
+
+
+@register("X-ERROR", "", title="A test-only claim whose evidence raises.", source="test")
+def error(profile):
+    raise RuntimeError("planted failure inside the evidence")
+
+
+@register("X-SLEEP", "", title="A test-only claim that never finishes within its budget.", source="test")
+def sleep(profile):
+    time.sleep(SLEEP_SECONDS)
+    return [Evidence("numeric", "woke up", True)]
