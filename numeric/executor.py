@@ -47,6 +47,7 @@ __all__ = [
     "DaskEngine",
     "get_engine",
     "make_engine",
+    "check_engine_args",
     "run_tasks",
     "ENGINES",
 ]
@@ -93,6 +94,14 @@ class _EngineBase:
         for batch in _ordered(self.as_completed(functools.partial(_apply_batch, fn),
                                                 _batched(iterable, size))):
             yield from batch
+
+    def prepare(self, fn: Callable[[], Any]) -> None:
+        """Run ``fn()`` once wherever tasks will run (warm-up: load compiled kernels, imports).
+
+        In-process and local-process engines run it here (forked workers
+        inherit its effect); a Dask engine runs it on every worker.
+        """
+        fn()
 
     def close(self) -> None:
         """Release the engine's resources (idempotent)."""
@@ -252,6 +261,9 @@ class DaskEngine(_EngineBase):
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
+    def prepare(self, fn) -> None:
+        self._client.run(fn)
+
     def close(self) -> None:
         if getattr(self, "_client", None) is not None:
             self._client.close()
@@ -276,7 +288,7 @@ class DaskEngine(_EngineBase):
         first = [submit(i, t) for i, t in itertools.islice(it, window)]
         if not first:
             return
-        ac = dask_as_completed(first)
+        ac = dask_as_completed(first, loop=self._client.loop)
         try:
             for fut in ac:
                 i = index.pop(fut.key)
@@ -299,6 +311,27 @@ def get_engine(workers: int | None = None) -> Engine:
     return SerialEngine() if workers == 1 else ProcessEngine(workers)
 
 
+def check_engine_args(engine: str | None = None, workers: int | None = None,
+                      scheduler: str | None = None) -> None:
+    """Validate ``--engine`` / ``--workers`` / ``--scheduler`` without starting anything.
+
+    Raises
+    ------
+    InputError
+        Unknown engine, ``--scheduler`` with a non-Dask engine, a malformed address,
+        bad ``--workers``.
+    """
+    if engine is not None and engine not in ENGINES:
+        raise input_error("--engine", engine, ", ".join(ENGINES))
+    if scheduler is not None:
+        if engine not in (None, "dask"):
+            raise input_error("--engine", engine, "dask (or omit it) with --scheduler")
+        if not isinstance(scheduler, str) or "://" not in scheduler:
+            raise input_error("--scheduler", scheduler, "an address such as tcp://HOST:PORT")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise input_error("--workers", workers, "a positive integer")
+
+
 def make_engine(engine: str | None = None, workers: int | None = None,
                 scheduler: str | None = None, retries: int = 2):
     """The engine named on the command line (``--engine``, ``--workers``, ``--scheduler``).
@@ -311,11 +344,8 @@ def make_engine(engine: str | None = None, workers: int | None = None,
     InputError
         Unknown engine name, ``--scheduler`` with a non-Dask engine, bad ``--workers``.
     """
-    if engine is not None and engine not in ENGINES:
-        raise input_error("--engine", engine, ", ".join(ENGINES))
+    check_engine_args(engine, workers, scheduler)
     if scheduler is not None:
-        if engine not in (None, "dask"):
-            raise input_error("--engine", engine, "dask (or omit it) with --scheduler")
         return DaskEngine(scheduler=scheduler, retries=retries)
     if engine == "dask":
         return DaskEngine(workers=workers or (os.cpu_count() or 1), retries=retries)

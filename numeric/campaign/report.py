@@ -195,8 +195,9 @@ def _row(c: dict, p, data: np.ndarray, conf: float, cache: dict) -> dict:
         if data.shape[0] == 0:
             base.update(S=None, mean_component_size=None)
             return base
-        base["S"] = stats.mean(data[:, 0], conf, bounds=(0.0, 1.0)).to_json()
-        base["mean_component_size"] = stats.mean(data[:, 1], conf).to_json()
+        # contiguous copies: the same summation order as simulate giant's lists
+        base["S"] = stats.mean(np.ascontiguousarray(data[:, 0]), conf, bounds=(0.0, 1.0)).to_json()
+        base["mean_component_size"] = stats.mean(np.ascontiguousarray(data[:, 1]), conf).to_json()
         return base
     from ..peeling import PeelingTrials, plan_peeling, summarize_trials
 

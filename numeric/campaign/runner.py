@@ -102,6 +102,9 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
     if chunk is not None:
         chunk = validate.integer(chunk, "--chunk", 1, MAX_CHUNK)
     workers = validate.workers(workers)
+    from ..executor import check_engine_args
+
+    check_engine_args(engine, workers, scheduler)
     grid = build_grid(ensemble=ensemble, law=law, n=n, eps=eps)
     targets, sizes = {}, {}
     for pt in grid.points:
@@ -123,11 +126,12 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
             from ..executor import make_engine
             from ..progress import progress_bar
 
+            eng = make_engine(engine, workers, scheduler, retries)
             if grid.kind == "peeling":
                 from ..peeling import _warm_kernels
 
-                _warm_kernels()  # forked local workers inherit the loaded machine code
-            eng = make_engine(engine, workers, scheduler, retries)
+                # load the compiled kernels where chunks run (forked local workers inherit them)
+                eng.prepare(_warm_kernels)
             eng_name, eng_workers = eng.name, eng.workers
             try:
                 with eng, progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
