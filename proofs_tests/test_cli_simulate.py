@@ -143,3 +143,28 @@ def test_subprocess():
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "--n: got '-3'" in bad.stderr
+
+
+def test_giant_seed_drives_the_graphs():
+    """simulate giant: trial i is giant_trial(law, n, spawn_seeds(seed, trials)[i]); seeds matter."""
+    from infoscaling.derivations.specs import parse_law_spec
+    from infoscaling.numeric.graphsim import giant_trial, simulate_giant
+    from infoscaling.numeric.rng import spawn_seeds
+
+    a = simulate_giant("poisson:1.5", 400, 4, seed=77, workers=1)
+    law = parse_law_spec("poisson:1.5")
+    fractions = [giant_trial((law, 400, s))[0] for s in spawn_seeds(77, 4)]
+    assert a["S"]["estimate"] == sum(fractions) / 4
+    b = simulate_giant("poisson:1.5", 400, 4, seed=78, workers=1)
+    assert a["S"]["estimate"] != b["S"]["estimate"]
+
+
+def test_simulate_without_seed_draws_and_echoes_one(capsys):
+    code, out, err = run_json(capsys, ["simulate", "giant", "regular:3", "--n", "200", "--trials", "2",
+                                       "--json"])
+    assert code == 0
+    seed = json.loads(out)["seed"]
+    assert err.strip() == f"infoscaling: note: no --seed given; drew seed {seed} (pass --seed to repeat)"
+    code, out, err = run_json(capsys, ["simulate", "peeling", "regular:3/regular:6", "--n", "300", "--eps",
+                                       "0.3", "--trials", "2", "--seed", "9007199254740993", "--json"])
+    assert code == 0 and err == "" and json.loads(out)["seed"] == 9007199254740993
