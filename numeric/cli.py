@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "infoscaling.numeric.commands.figures",
     "infoscaling.numeric.commands.crosscheck",
     "infoscaling.numeric.commands.campaign",
+    "infoscaling.numeric.commands.coupled",
 ]
 
 
