@@ -390,27 +390,63 @@ def claim_a8(profile: str):
                   "local exponent can fall below 1/2")]
 
 
+#: How near "near Chinchilla" is (A9), and why: Chinchilla's N = 70e9 and D = 1.4e12 are two-figure
+#: roundings whose product misses the stated C = 5.76e23 by 2% (6 N D = 5.88e23); Hoffmann et al.'s own
+#: projection for this compute (approach 1, their Table 3: 67e9 parameters, 1.5e12 tokens) differs from
+#: the trained model by 4% and 7%; the calibration varsigma = 2e5, tau = 8e5 is given to one figure.
+#: A correctly calibrated model therefore lands within about 10% of Chinchilla's N, D and tokens per
+#: parameter, and no closer agreement can be asked for.
+A9_NEAR = 0.10
+
+
 @register("A9", r"N^{*} = \varsigma R^{*},\ D^{*} = \tau T^{*}\ \text{at } C = 5.76\cdot10^{23};\ "
           r"D^{*}/N^{*} \to (\tau/\varsigma)\kappa^{*}")
 def claim_a9(profile: str):
     from ..chinchilla import CHINCHILLA_POINT
     from ..optimum import finite_optimum, kappa_star_value
 
+    vs, tau = 2e5, 8e5
+
     def numeric():
-        vs, tau = 2e5, 8e5
         C = CHINCHILLA_POINT["C"]
         cp = C / (6 * vs * tau)
         r = finite_optimum(6, 0.5, cp, 20, exponent=False)
         N, D = vs * float(r.R), tau * float(r.T)
-        limit = tau / vs * float(kappa_star_value(6, 30))
-        near = 0.5 < N / CHINCHILLA_POINT["N"] < 2 and 0.5 < D / CHINCHILLA_POINT["D"] < 2
-        return near, {"C_prime": cp, "N_star": N, "D_star": D, "tokens_per_parameter": D / N,
-                      "limit_tokens_per_parameter": limit, "chinchilla": CHINCHILLA_POINT,
-                      "N_ratio": N / CHINCHILLA_POINT["N"], "D_ratio": D / CHINCHILLA_POINT["D"]}
+        tpp, tpp_chin = D / N, CHINCHILLA_POINT["D"] / CHINCHILLA_POINT["N"]
+        rel = {"N": N / CHINCHILLA_POINT["N"] - 1, "D": D / CHINCHILLA_POINT["D"] - 1,
+               "tokens_per_parameter": tpp / tpp_chin - 1}
+        near = all(abs(v) <= A9_NEAR for v in rel.values())
+        return near, {"C_prime": cp, "N_star": N, "D_star": D, "tokens_per_parameter": tpp,
+                      "chinchilla": CHINCHILLA_POINT, "relative_offsets": rel, "tolerance": A9_NEAR,
+                      "why_tolerance": "Chinchilla's N, D are two-figure roundings inconsistent with C by 2%; "
+                                       "Hoffmann et al.'s own projection at this compute (67e9, 1.5e12) "
+                                       "differs from them by 4% and 7%; the calibration varsigma, tau has "
+                                       "one figure"}
 
-    return [timed("numeric", "compute-optimal N*, D* at C = 5.76e23 (varsigma = 2e5, tau = 8e5) within a "
-                  "factor 2 of Chinchilla's 70e9 / 1.4e12; limit tokens/parameter = 4 kappa*", numeric,
-                  caveat="'near' is judged within a factor 2 (the calibration varsigma, tau is fitted)")]
+    def limit():
+        # tokens per parameter -> (tau/varsigma) kappa*: kappa* from an independent evaluation of the closed
+        # form (v = -W_0(-1/d_t), kappa* = v e^(1/v) / d_t) and the optimiser's D*/N* approaching it
+        with mp.workdps(40):
+            v = -mp.lambertw(-mp.mpf(1) / 6, 0).real
+            ks_direct = v * mp.exp(1 / v) / 6
+            ks_code = kappa_star_value(6, 40)
+            digits = agree_digits(ks_direct, ks_code)
+        lim = tau / vs * float(ks_code)
+        grid, res = _sweep(profile)
+        rows = [{"C_prime": float(c), "tokens_per_parameter": tau * float(r.T) / (vs * float(r.R))}
+                for c, r in zip(grid, res) if c >= 1e12]
+        for row in rows:
+            row["rel_to_limit"] = row["tokens_per_parameter"] / lim - 1
+        gaps = [abs(row["rel_to_limit"]) for row in rows]
+        ok = digits >= 30 and all(b < a for a, b in zip(gaps, gaps[1:])) and gaps[-1] < 1e-3
+        return ok, {"kappa_star": mp.nstr(ks_code, 20), "kappa_star_direct_digits": digits,
+                    "limit_tokens_per_parameter": lim, "rows": rows,
+                    "criterion": "|D*/N* / limit - 1| decreasing with C' and < 1e-3 at the largest C'"}
+
+    return [timed("numeric", f"compute-optimal N*, D* at C = 5.76e23 (varsigma = 2e5, tau = 8e5) within "
+                  f"{A9_NEAR:.0%} of Chinchilla's 70e9 / 1.4e12 and its 20 tokens per parameter", numeric),
+            timed("numeric", "tokens per parameter tend to (tau/varsigma) kappa* = 4 kappa* along the "
+                  "compute-optimal path (kappa* checked against an independent Lambert-W evaluation)", limit)]
 
 
 @register("A10", r"P_e = 1-(1-p\delta)^R - Rp\delta(1-p\delta)^{R-1} \approx \tfrac12 (d_t\delta)^2,\quad "
