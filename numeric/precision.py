@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 import mpmath as mp
 
+from . import validate
+
 __all__ = ["MAX_DPS", "check_dps", "Verified", "verified", "agree_digits", "fmt", "VerificationError"]
 
-#: Largest decimal precision accepted from users (beyond it runs take hours).
-MAX_DPS = 1000
+#: Largest decimal precision accepted from users (beyond it runs take hours); see numeric.validate.
+MAX_DPS = validate.DPS_MAX
 
 
 class VerificationError(ArithmeticError):
@@ -32,18 +34,8 @@ class VerificationError(ArithmeticError):
 
 
 def check_dps(dps, name: str = "dps") -> int:
-    """Validate a requested decimal precision (1 <= dps <= MAX_DPS)."""
-    if isinstance(dps, bool) or not isinstance(dps, int):
-        try:
-            if isinstance(dps, str) and dps.strip().lstrip("-").isdigit():
-                dps = int(dps)
-            else:
-                raise TypeError
-        except TypeError:
-            raise ValueError(f"{name} must be an integer, got {dps!r}") from None
-    if not 1 <= dps <= MAX_DPS:
-        raise ValueError(f"{name} must be between 1 and {MAX_DPS}, got {dps}")
-    return dps
+    """Validate a requested decimal precision (:func:`numeric.validate.dps`: an exact integer in [1, MAX_DPS])."""
+    return validate.dps(dps, name)
 
 
 def agree_digits(a, b) -> int:

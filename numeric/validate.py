@@ -196,7 +196,8 @@ def integer(value, argument: str, lo: int | None = None, hi: int | None = None, 
     ...
     infoscaling.numeric.errors.InputError: --workers: got 5; allowed: an integer in [1, 4]
     """
-    allowed = " ".join(("an integer", _range_text(lo, hi))).strip()
+    top = hi if limit is None else limit if hi is None else min(hi, limit)
+    allowed = " ".join(("an integer", _range_text(lo, top))).strip()
     if isinstance(value, bool) or value is None:
         raise input_error(argument, value, allowed)
     if isinstance(value, int) or type(value).__module__ == "numpy" and hasattr(value, "__index__"):

@@ -23,14 +23,9 @@ def run(args) -> CommandResult:
         only = [s.strip() for s in args.only.split(",") if s.strip()]
         if not only:
             raise ValueError("--only: give at least one figure name")
-    seed = None
-    if args.seed is not None:
-        try:
-            seed = int(args.seed)
-        except ValueError:
-            raise ValueError(f"--seed must be a non-negative integer, got {args.seed!r}") from None
-        if seed < 0:
-            raise ValueError(f"--seed must be a non-negative integer, got {args.seed!r}")
+    from ..validate import seed as check_seed
+
+    seed = check_seed(args.seed, "--seed")
     data = make_figures(args.output_dir, args.format, only, args.quick, seed)
     lines = [f"{name}: {v['image']} + {v['csv']} ({v['rows']} rows, {v['seconds']} s)"
              for name, v in data["figures"].items()]
