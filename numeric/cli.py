@@ -27,20 +27,32 @@ from dataclasses import dataclass
 
 __all__ = ["main", "CommandResult", "build_parser", "COMMAND_MODULES", "json_default"]
 
-#: Command modules, in help order.  A module that is not present yet is skipped.
-COMMAND_MODULES = [
-    "infoscaling.numeric.commands.threshold",
-    "infoscaling.numeric.commands.scaling_params",
-    "infoscaling.numeric.commands.giant",
-    "infoscaling.numeric.commands.optimum",
-    "infoscaling.numeric.commands.simulate",
-    "infoscaling.numeric.commands.verify",
-    "infoscaling.numeric.commands.latex",
-    "infoscaling.numeric.commands.figures",
-    "infoscaling.numeric.commands.crosscheck",
-    "infoscaling.numeric.commands.campaign",
-    "infoscaling.numeric.commands.coupled",
+#: Package of the command modules.
+_COMMANDS_PKG = "infoscaling.numeric.commands"
+
+#: Every command, in help order: (name, module in ``numeric/commands/``, one-line help).
+#: ``--help`` is built from this table alone; a command's module is imported only when the
+#: command is chosen (start-up time is a feature).  Adding a command is one line here; its
+#: module's ``register(subparsers)`` must add a parser of the same name with the same help
+#: (checked by proofs_tests/test_failure_classes.py).  A listed module that cannot be imported
+#: is an error: a command never silently disappears.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("threshold", "threshold", "BP or MAP threshold of an ensemble, verified digits"),
+    ("scaling-params", "scaling_params", "finite-length scaling parameters alpha, beta/Omega, nu* at the critical point"),
+    ("giant", "giant", "giant-component size, fixed point u, Molloy-Reed criterion, mean component size"),
+    ("optimum", "optimum", "compute-optimal R*, T* (finite C' or the asymptotic kappa*)"),
+    ("sweep", "optimum", "compute-optimal path over a log grid of C'"),
+    ("simulate", "simulate", "Monte Carlo simulation (peeling decoder, giant component)"),
+    ("verify", "verify", "report a verdict with evidence for every claim"),
+    ("latex", "latex", "LaTeX of the derived formulas (or a standalone document)"),
+    ("figures", "figures", "the paper's figures and the validation figures (image + CSV each)"),
+    ("crosscheck", "crosscheck", "compare another implementation's numbers with this system's"),
+    ("campaign", "campaign", "resumable simulation campaigns (run, report, status)"),
+    ("coupled", "coupled", "threshold of a spatially coupled chain (curriculum), certified digits"),
 ]
+
+#: The command modules (full names), in help order.
+COMMAND_MODULES = list(dict.fromkeys(f"{_COMMANDS_PKG}.{mod}" for _, mod, _ in COMMANDS))
 
 
 @dataclass
@@ -127,11 +139,27 @@ def _render_text(data: dict, indent: int = 0) -> str:
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available command registered."""
+def chosen_command(argv: list[str]) -> str | None:
+    """The command named on a command line (its first word that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(command: str | None = None, *, full: bool = False) -> argparse.ArgumentParser:
+    """The argument parser.
+
+    Parameters
+    ----------
+    command : str, optional
+        The chosen command: only its module is imported and registered; the others are
+        listed from :data:`COMMANDS` (name and help).
+    full : bool
+        Import and register every command module (for tests and documentation).
+    """
     parser = _Parser(
         prog="infoscaling",
         description="Derive, evaluate and verify the information theory of language-model scaling.",
+        epilog="exit status: 0 success; 1 a check failed or a value could not be verified; "
+               "2 bad input (the message names the argument); 3 internal error (--debug shows the traceback)",
     )
     from . import __version__
 
@@ -139,14 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="print the traceback of an internal error (exit 3)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        mod.register(sub)
+    load = {mod for name, mod, _ in COMMANDS if full or name == command}
+    for mod in dict.fromkeys(mod for _, mod, _ in COMMANDS):
+        if mod in load:
+            importlib.import_module(f"{_COMMANDS_PKG}.{mod}").register(sub)
+    for name, _, help_ in COMMANDS:
+        if name not in sub.choices:  # listed, not loaded: a placeholder carrying the help line
+            sub.add_parser(name, help=help_, add_help=False)
+    order = {name: i for i, (name, _, _) in enumerate(COMMANDS)}
+    sub._choices_actions.sort(key=lambda a: order.get(a.dest, len(order)))  # help in table order
     return parser
 
 
@@ -168,9 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv  # accepted anywhere on the line
     argv = [a for a in argv if a != "--debug"]
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if not getattr(args, "command", None):
+        parser = build_parser(chosen_command(argv))
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, --version: argparse printed them
+            return exc.code if isinstance(exc.code, int) else 0
+        if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
         result = args.func(args)
