@@ -62,6 +62,12 @@ class Engine(Protocol):
     def map(self, fn: Callable, iterable: Iterable) -> Iterable: ...
 
 
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _apply_batch(fn, batch):
     """Run ``fn`` over a list of items in a worker (one inter-process round trip)."""
     return [fn(x) for x in batch]
@@ -173,7 +179,9 @@ class ProcessEngine(_EngineBase):
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            # workers ignore SIGINT: a Ctrl-C in a terminal reaches the whole process group, and only
+            # the driver should handle it (stop submitting, keep what is finished, shut the pool down)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
         return self._pool
 
     def close(self) -> None:
