@@ -5,7 +5,7 @@ from __future__ import annotations
 from infoscaling.derivations.catalog import CLAIM_IDS, catalog
 
 from ..cli import CommandResult, add_json_flag
-from ..io import atomic_write
+from ..io import atomic_write, check_output_path
 from ..latex_doc import claim_snippet, document, label_of
 
 
@@ -19,6 +19,8 @@ def register(sub) -> None:
 
 
 def run(args) -> CommandResult:
+    if args.output is not None:
+        check_output_path(args.output, "--output")
     cat = catalog(args.claim)
     ids = list(cat)
     formulas = {cid: [e.to_json() | {"tex_label": label_of(e)} for e in entries] for cid, entries in cat.items()}

@@ -179,6 +179,8 @@ def compute_sweep(dt, eps, c_from, c_to, points, dps=None, alpha_variant="correc
 
 
 def run_sweep(args) -> CommandResult:
+    if args.output is not None:  # checked before the sweep runs (numeric.io)
+        from ..io import check_output_path; check_output_path(args.output, "--output")  # noqa: E702
     data = compute_sweep(args.dt, args.eps, args.c_from, args.c_to, args.points, dps=args.dps,
                          alpha_variant=args.alpha_variant, shift=not args.no_shift, model=args.model,
                          varsigma=args.varsigma, tau=args.tau, exponent=not args.no_exponent)
