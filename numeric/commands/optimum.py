@@ -20,7 +20,7 @@ import numpy as np
 
 from ..cli import CommandResult, add_json_flag, dumps
 from ..errors import input_error
-from ..io import atomic_write
+from ..io import atomic_write, check_output_path
 from ..optimum import MAX_OPT_DPS, asymptotic_optimum, check_problem, finite_optimum
 from ..precision import VerificationError, check_dps
 from ..progress import progress_bar
@@ -180,7 +180,7 @@ def compute_sweep(dt, eps, c_from, c_to, points, dps=None, alpha_variant="correc
 
 def run_sweep(args) -> CommandResult:
     if args.output is not None:  # checked before the sweep runs (numeric.io)
-        from ..io import check_output_path; check_output_path(args.output, "--output")  # noqa: E702
+        check_output_path(args.output, "--output")
     data = compute_sweep(args.dt, args.eps, args.c_from, args.c_to, args.points, dps=args.dps,
                          alpha_variant=args.alpha_variant, shift=not args.no_shift, model=args.model,
                          varsigma=args.varsigma, tau=args.tau, exponent=not args.no_exponent)
