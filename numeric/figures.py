@@ -53,12 +53,11 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import mpmath as mp
 import numpy as np
 
-from .io import atomic_write
+from .io import atomic_write, check_output_dir, staged_dir
 
 __all__ = ["FIGURES", "FORMATS", "FigureData", "make_figures", "figure_data", "write_csv_text"]
 
@@ -515,7 +514,10 @@ def make_figures(output_dir, fmt: str = "png", only=None, quick: bool = False, s
     Parameters
     ----------
     output_dir : path
-        Folder (created if missing).
+        Folder: an existing writable one or a new name in one (checked before any work,
+        :func:`~infoscaling.numeric.io.check_output_dir`).  The figures are written into a
+        staging folder beside it and moved into place when all are finished, so a failed or
+        killed run leaves no figures behind.
     fmt : {"png", "svg", "pdf"}
     only : list of str, optional
         Names from :data:`FIGURES`.
@@ -536,23 +538,24 @@ def make_figures(output_dir, fmt: str = "png", only=None, quick: bool = False, s
     unknown = [n for n in names if n not in FIGURES]
     if unknown:
         raise ValueError(f"--only: unknown figure(s) {', '.join(unknown)}; known: {', '.join(FIGURES)}")
-    out_dir = Path(output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = check_output_dir(output_dir, "--output-dir")  # before any work
     done, skipped = {}, {}
-    for name in names:
-        t0 = time.perf_counter()
-        try:
-            fd = figure_data(name, quick, seed)
-        except ImportError as exc:  # an upstream module or function not delivered yet
-            skipped[name] = f"upstream API not available: {exc}"
-            continue
-        buf = io.BytesIO()
-        meta = {"pdf": {"CreationDate": None}, "svg": {"Date": None}, "png": {}}[fmt]
-        fd.fig.savefig(buf, format=fmt, metadata=meta)
-        img = atomic_write(out_dir / f"{name}.{fmt}", buf.getvalue())
-        csvp = atomic_write(out_dir / f"{name}.csv", write_csv_text(fd.columns, fd.rows))
-        done[name] = {"image": str(img), "csv": str(csvp), "rows": len(fd.rows), "title": fd.title,
-                      "seconds": round(time.perf_counter() - t0, 3), "meta": _jsonable(fd.meta)}
+    with staged_dir(out_dir) as stage:  # the finished set is moved into place at the end
+        for name in names:
+            t0 = time.perf_counter()
+            try:
+                fd = figure_data(name, quick, seed)
+            except ImportError as exc:  # an upstream module or function not delivered yet
+                skipped[name] = f"upstream API not available: {exc}"
+                continue
+            buf = io.BytesIO()
+            meta = {"pdf": {"CreationDate": None}, "svg": {"Date": None}, "png": {}}[fmt]
+            fd.fig.savefig(buf, format=fmt, metadata=meta)
+            atomic_write(stage / f"{name}.{fmt}", buf.getvalue())
+            atomic_write(stage / f"{name}.csv", write_csv_text(fd.columns, fd.rows))
+            done[name] = {"image": str(out_dir / f"{name}.{fmt}"), "csv": str(out_dir / f"{name}.csv"),
+                          "rows": len(fd.rows), "title": fd.title,
+                          "seconds": round(time.perf_counter() - t0, 3), "meta": _jsonable(fd.meta)}
     return {"figures": done, "skipped": skipped, "output_dir": str(out_dir), "format": fmt, "quick": quick}
 
 

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 from infoscaling.numeric import claims as reg
-from infoscaling.numeric.claims import CLAIM_TABLE, FAILED_VERDICTS, VERDICTS, Claim, Evidence, all_claims, run_claim
+from infoscaling.numeric.claims import (
+    CLAIM_TABLE,
+    FAILED_VERDICTS,
+    VERDICTS,
+    Claim,
+    Evidence,
+    all_claims,
+    run_claim,
+)
 from infoscaling.numeric.cli import main
 from infoscaling.numeric.report import to_json, to_markdown, to_text
 

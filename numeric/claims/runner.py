@@ -26,8 +26,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import BUDGETS, EXPECTED_SECONDS, Claim, ClaimResult, ClaimTimeout, run_claim
 from ..timed_executor import TimedProcessEngine, fork_available
+from . import BUDGETS, EXPECTED_SECONDS, Claim, ClaimResult, ClaimTimeout, run_claim
 
 __all__ = ["run_claims", "expected_seconds"]
 
