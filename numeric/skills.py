@@ -52,6 +52,8 @@ __all__ = [
     "asymptotic_path",
     "level_gammas",
     "level_task_accuracy",
+    "pair_probabilities",
+    "level_link_probabilities",
     "accuracy_curve",
     "emergence_table",
     "half_accuracy_degree",
@@ -446,7 +448,13 @@ def resolve_path(path, c_prime) -> tuple[np.ndarray, np.ndarray]:
     return R, T
 
 
-def _tails(R, T, settings: SkillSettings) -> np.ndarray:
+def pair_probabilities(R, T, settings: SkillSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(M, q, p_ss)`` along a path: the curves' model of co-occurring concept pairs.
+
+    ``M = R(R-1)/2`` concept pairs, each co-occurring in some text with probability
+    ``q = 1 - (1 - p^2)^T`` (``p = d_t/R``), and supporting a given skill pair with
+    probability ``p_ss = q/S^2`` (ordered pairs, the paper) or ``q/C(S, 2)``.
+    """
     R = np.rint(np.asarray(R, dtype=float))
     T = np.asarray(T, dtype=float)
     p = np.minimum(settings.dt / np.maximum(R, 1.0), 1.0)
@@ -455,6 +463,17 @@ def _tails(R, T, settings: SkillSettings) -> np.ndarray:
     M = R * (R - 1) / 2
     S = float(settings.S)
     pss = q / (S * S) if settings.pairs == "ordered" else q / (S * (S - 1) / 2)
+    return M, q, pss
+
+
+def level_link_probabilities(R, T, settings: SkillSettings) -> np.ndarray:
+    """``P(X_l >= eta_l)`` per level along a path (shape ``(L, len(R))``): the skill-link probability
+    of the accuracy curves before prerequisites."""
+    return _tails(R, T, settings)
+
+
+def _tails(R, T, settings: SkillSettings) -> np.ndarray:
+    M, _, pss = pair_probabilities(R, T, settings)
     return tail_float(M[None, :], pss[None, :], settings.eta[:, None].astype(float))
 
 
