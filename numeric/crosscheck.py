@@ -2,19 +2,21 @@
 
 Two entry points:
 
-* :func:`crosscheck_rows` (behind ``infoscaling crosscheck FILE``) reads rows
-  ``quantity,spec,value`` plus optional parameter columns (``eps``, ``dt``,
-  ``compute``, ``kind``, ``M``, ``p``, ``eta``, ...) from CSV (read with the
-  :mod:`csv` module: ensemble strings contain commas and are quoted) or from a
-  JSON list of objects, recomputes every quantity at high precision and reports,
-  per row, ``{line, quantity, spec, theirs, ours, rel_diff, agree, note}``.
+* :func:`crosscheck_rows` (behind ``infoscaling crosscheck FILE``; reading in
+  :func:`read_file` / :func:`read_table`) takes rows ``quantity,spec,value``
+  plus optional parameter columns (``eps``, ``dt``, ``compute``, ``kind``,
+  ``M``, ``p``, ``eta``, ...) from CSV (read with the :mod:`csv` module:
+  ensemble strings contain commas and are quoted) or from a JSON list of
+  objects, recomputes every quantity at high precision and reports, per row,
+  ``{line, quantity, spec, theirs, ours, rel_diff, agree, note}``.
   When a row disagrees, the ``note`` names the known cause that explains it
   (MODEL.md section 6), found by recomputing the quantity *the way the faulty
-  implementation does* and comparing again:
+  implementation does* (:mod:`infoscaling.numeric.reference`, the one emulation
+  of the published notebook) and comparing again:
 
-  - ``threshold restricted to x >= 0.1``: the minimum of eps(x) over
-    [0.1, 1] only (hides the error floor; an artefact threshold when there is
-    no jump);
+  - ``threshold restricted to x >= 0.1``: the reference's threshold search
+    over [0.1, 1] only (hides the error floor; an artefact threshold when
+    there is no jump);
   - ``alpha computed with sign variant``: the reference's alpha with three
     sign errors (:func:`derivations.amru.alpha_squared_reference`);
   - ``beta shift dropped``: a beta/Omega of 0, or an optimum computed without
@@ -34,8 +36,15 @@ Two entry points:
   (guided by :func:`hypothesis.target`), shrink the first failing case to a
   minimal one and report it.
 
-Quantities and the parameters they read
----------------------------------------
+Quantities: one table
+---------------------
+Every quantity is one :class:`Quantity` entry of :data:`QUANTITY_TABLE`: how
+to read its parameters from a row (checked against the same domains and cost
+limits as the commands: :mod:`infoscaling.derivations.specs` for ensemble and
+law strings, the optimiser's problem domain, :mod:`infoscaling.numeric.validate`),
+how to compute this system's value, and how to explain a disagreement.  The
+comparison itself (:func:`_compare`) is the same for all.
+
 ========================  ==================================================
 ``threshold``             ``spec`` = ensemble (CLI.md); optional ``kind`` bp|map
 ``alpha``                 ``spec`` = ensemble; AMRU alpha at the BP critical point
@@ -48,6 +57,16 @@ Quantities and the parameters they read
 ``tail``                  ``M``, ``p``, ``eta``: P(X >= eta), X ~ Bin(M, p) (extra)
 ========================  ==================================================
 
+Input limits
+------------
+A file of at most :data:`MAX_FILE_BYTES` bytes (UTF-8, with or without a
+byte-order mark, or UTF-16 with one), at most :data:`MAX_ROWS` rows,
+:data:`MAX_COLUMNS` columns and :data:`MAX_FIELD` characters per field; JSON
+nested at most as deep as Python's decoder allows.  Values are finite numbers
+within the float range (``nan``, ``inf`` and ``1e999`` are malformed alike) or
+``none``/``null``.  A file beyond these is refused (exit 2, naming FILE); a row
+beyond them is reported as malformed with its line number, the other rows go on.
+
 Examples
 --------
 >>> rows = [{"quantity": "alpha", "spec": "regular:3/regular:6", "value": "0.9385"},
@@ -59,28 +78,37 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
 import json
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import mpmath as mp
-import sympy as sp
-from infoscaling.derivations.degree import exact
-from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
 
-from . import reference
-from .precision import check_dps, fmt
+from . import reference, validate
+from .errors import InputError, LimitError
+from .errors import VerificationError as _VerificationError
+from .precision import VerificationError as _PrecisionVerificationError
+from .precision import fmt
 from .reference import WINDOW
 from .reference import rel_diff as _rel
 
 __all__ = [
     "QUANTITIES",
     "EXTRA_QUANTITIES",
+    "QUANTITY_TABLE",
+    "Quantity",
     "WINDOW",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "MAX_COLUMNS",
+    "MAX_FIELD",
+    "read_file",
     "read_table",
     "crosscheck_rows",
     "crosscheck_file",
@@ -90,24 +118,35 @@ __all__ = [
     "find_disagreement",
 ]
 
-#: Quantities of CLI.md.
-QUANTITIES = ("threshold", "alpha", "beta_over_omega", "nu", "giant", "kappa_star", "optimum_R")
-#: Quantities this tool adds (CLI.md allows new keys).
-EXTRA_QUANTITIES = ("tail",)
+#: Largest input accepted, in bytes (a row is ~100 bytes: 40 000 rows' worth; beyond, split the file).
+MAX_FILE_BYTES = 4 * 2**20
+#: Most rows per file (each row may cost up to seconds of high-precision work).
+MAX_ROWS = 5000
+#: Most columns per row.
+MAX_COLUMNS = 100
+#: Longest field, in characters (validate.MAX_TEXT: the longest numeric argument anywhere).
+MAX_FIELD = validate.MAX_TEXT
 #: Relative differences in this range are binary floating-point rounding.
 PRECISION_BAND = (1e-20, 5e-15)
 #: Relative tolerance used to recognise a known fault (the faulty value is itself float64).
 DIAG_RTOL = 1e-6
 #: Relative tolerance used to recognise a faulty *optimum* (their optimiser has its own tolerance).
 DIAG_RTOL_OPT = 2e-4
+#: Digits the optimiser verifies here (at most; it stays fast).
+OPT_DIGITS = 20
+#: Largest mean M p of a ``tail`` row (the exact tail sums O(sqrt(M p) x digits) terms).
+MAX_TAIL_MEAN = 10**10
 
 _REQUIRED = ("quantity", "spec", "value")
 #: The correct objective (every fault of the reference switched off).
 _CORRECT = dict(alpha_variant="correct", shift=True, model="consistent")
 _NONE_VALUES = ("none", "null")
+#: "Our value could not be established": reported on the row, never as agreement.
+_UNVERIFIED = (_VerificationError, _PrecisionVerificationError)
+_SCALARS = (str, int, float, type(None))
 
 
-class RowError(ValueError):
+class RowError(InputError):
     """A malformed row (reported with its line number, the other rows go on)."""
 
 
@@ -115,49 +154,145 @@ class RowError(ValueError):
 # reading
 # ------------------------------------------------------------------------------------
 
+def read_file(path: str) -> str:
+    """The text of FILE (``-``: standard input), size-limited and decoded.
+
+    UTF-8 (a byte-order mark is dropped) or UTF-16 with a byte-order mark;
+    anything else is refused naming FILE.
+
+    Raises
+    ------
+    InputError
+        Unreadable, not text in a supported encoding.
+    LimitError
+        Larger than :data:`MAX_FILE_BYTES`.
+    """
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"FILE: cannot read {path!r}: {exc.strerror or exc}", "FILE") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LimitError(f"FILE: {path!r} is larger than {MAX_FILE_BYTES // 2**20} MiB "
+                         f"(the input limit; split it into several files)", "FILE")
+    return _decode(data, path)
+
+
+def _decode(data: bytes, path: str) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        data, enc = data[len(codecs.BOM_UTF8):], "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    else:
+        enc = "utf-8"
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as exc:
+        hint = " (NUL bytes: UTF-16 without a byte-order mark?)" if b"\x00" in data else ""
+        raise InputError(f"FILE: {path!r} is not {enc.upper()} text{hint}: byte 0x{data[exc.start]:02x} at "
+                         f"offset {exc.start}; save it as UTF-8", "FILE") from None
+    if "\x00" in text:
+        raise InputError(f"FILE: {path!r} contains NUL characters (UTF-16 without a byte-order mark?); "
+                         "save it as UTF-8", "FILE")
+    return text
+
+
 def read_table(text: str) -> list[tuple[int, dict]]:
     """Parse CSV (with a header) or a JSON list of objects into ``(line, row)`` pairs.
 
     For CSV the line is the physical line of the record (the header is line 1);
-    for JSON it is the 1-based position in the list.
+    for JSON it is the 1-based position in the list.  A record that cannot be a
+    row (too long a field, too many columns, not an object) is kept as a row
+    holding only ``__error__`` so that it is reported with its line.
 
     Raises
     ------
-    ValueError
+    InputError
         If the text is neither a JSON list of objects nor CSV with a header
         naming at least ``quantity``, ``spec`` and ``value``.
+    LimitError
+        More than :data:`MAX_ROWS` rows.
 
     Examples
     --------
     >>> read_table('quantity,spec,value\\nthreshold,"binomial:5000,0.006/binomial:2000,0.006",0.51\\n')
     [(2, {'quantity': 'threshold', 'spec': 'binomial:5000,0.006/binomial:2000,0.006', 'value': '0.51'})]
     """
+    text = text.lstrip("\ufeff")
     stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"FILE: invalid JSON ({exc.msg} at line {exc.lineno})") from None
-        if not isinstance(data, list):
-            raise ValueError("FILE: a JSON file must hold a list of row objects")
-        out = []
-        for i, item in enumerate(data, 1):
-            out.append((i, item if isinstance(item, dict) else {"__invalid__": repr(item)}))
-        return out
     if not stripped:
-        raise ValueError("FILE: the file is empty")
+        raise InputError("FILE: the file is empty", "FILE")
+    if stripped[0] in "[{":
+        return _read_json(text)
+    return _read_csv(text)
+
+
+def _too_many_rows() -> LimitError:
+    return LimitError(f"FILE: more than {MAX_ROWS} rows (the input limit; split the file)", "FILE")
+
+
+def _read_json(text: str) -> list[tuple[int, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"FILE: invalid JSON ({exc.msg} at line {exc.lineno})", "FILE") from None
+    except RecursionError:
+        raise InputError("FILE: JSON nested too deeply (a crosscheck file is a flat list of row objects)",
+                         "FILE") from None
+    if not isinstance(data, list):
+        raise InputError("FILE: a JSON file must hold a list of row objects", "FILE")
+    if len(data) > MAX_ROWS:
+        raise _too_many_rows()
+    out = []
+    for i, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            out.append((i, {"__error__": f"expected an object with quantity, spec, value, got a "
+                                         f"{type(item).__name__}"}))
+        elif len(item) > MAX_COLUMNS:
+            out.append((i, {"__error__": f"more than {MAX_COLUMNS} keys"}))
+        else:
+            out.append((i, item))
+    return out
+
+
+def _read_csv(text: str) -> list[tuple[int, dict]]:
     reader = csv.reader(io.StringIO(text))
     header = None
     out = []
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field beyond the csv module's own limit: this record only
+            if header is None:
+                raise InputError(f"FILE: unreadable CSV header ({exc})", "FILE") from None
+            out.append((reader.line_num, {"__error__": f"unreadable CSV record ({exc}; fields may have at "
+                                                       f"most {MAX_FIELD} characters)"}))
+            continue
         if not rec or all(not c.strip() for c in rec):
             continue
         if header is None:
+            if len(rec) > MAX_COLUMNS or any(len(c) > MAX_FIELD for c in rec):
+                raise InputError(f"FILE: the CSV header has more than {MAX_COLUMNS} columns or a name longer "
+                                 f"than {MAX_FIELD} characters", "FILE")
             header = [h.strip() for h in rec]
             missing = [c for c in _REQUIRED if c not in header]
             if missing:
-                raise ValueError(f"FILE: the CSV header must name quantity, spec and value; "
-                                 f"missing {', '.join(missing)} (header: {','.join(header)})")
+                raise InputError(f"FILE: the CSV header must name quantity, spec and value; "
+                                 f"missing {', '.join(missing)} (header: {','.join(header)[:200]})", "FILE")
+            continue
+        if len(out) >= MAX_ROWS:
+            raise _too_many_rows()
+        if len(rec) > MAX_COLUMNS:
+            out.append((reader.line_num, {"__error__": f"more than {MAX_COLUMNS} columns"}))
+            continue
+        long = [i + 1 for i, c in enumerate(rec) if len(c) > MAX_FIELD]
+        if long:
+            out.append((reader.line_num, {"__error__": f"field {long[0]} is longer than {MAX_FIELD} characters"}))
             continue
         row = {}
         for i, cell in enumerate(rec):
@@ -165,38 +300,133 @@ def read_table(text: str) -> list[tuple[int, dict]]:
             row[key] = cell
         out.append((reader.line_num, row))
     if header is None:
-        raise ValueError("FILE: no CSV header found")
+        raise InputError("FILE: no CSV header found", "FILE")
     return out
 
 
 # ------------------------------------------------------------------------------------
-# our values and the diagnostic recomputations
+# reading a row's parameters (the same domains and limits as the commands)
 # ------------------------------------------------------------------------------------
 
-def _mpf(value, name: str) -> mp.mpf:
-    if isinstance(value, bool):
-        raise RowError(f"{name}: expected a number, got {value!r}")
-    if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise RowError(f"{name}: expected a finite number, got {value!r}")
-        return mp.mpf(value)
-    s = str(value).strip()
+def _text(row: dict, key: str) -> str:
+    return str(row.get(key) if row.get(key) is not None else "").strip()
+
+
+def _number(value, name: str) -> mp.mpf:
+    """A finite number within the float range, as mpf at the current precision (RowError otherwise)."""
     try:
-        v = mp.mpf(s)
-    except (ValueError, TypeError):
-        raise RowError(f"{name}: not a number: {value!r}") from None
-    if not mp.isfinite(v):
-        raise RowError(f"{name}: expected a finite number, got {value!r}")
-    return v
+        q = validate.number(value.strip() if isinstance(value, str) else value, name)
+    except InputError as exc:
+        raise RowError(str(exc), name) from None
+    return mp.mpf(q.numerator) / q.denominator
 
 
 @functools.lru_cache(maxsize=256)
-def _ensemble(spec: str) -> Ensemble:
+def _ensemble(spec: str):
+    from infoscaling.derivations.ensemble import parse_ensemble
+
     try:
         return parse_ensemble(spec)
     except ValueError as exc:
-        raise RowError(f"unknown ensemble: {exc}") from None
+        raise RowError(f"unknown ensemble: {exc}", "spec") from None
 
+
+def _p_ensemble(row: dict) -> tuple:
+    return (_ensemble(_text(row, "spec")).spec(),)
+
+
+def _p_threshold(row: dict) -> tuple:
+    kind = _text(row, "kind") or "bp"
+    if kind not in ("bp", "map"):
+        raise RowError(f"kind must be bp or map, got {kind!r}", "kind")
+    return _p_ensemble(row) + (kind,)
+
+
+def _p_law(row: dict) -> tuple:
+    from infoscaling.derivations.graphs import parse_law
+
+    spec = _text(row, "spec")
+    try:
+        parse_law(spec)
+    except ValueError as exc:
+        raise RowError(f"unknown law: {exc}", "spec") from None
+    return (spec,)
+
+
+def _cp_values(row: dict) -> dict[str, str]:
+    """dt, eps, compute (strings) from columns or from a concept-text / ``dt=..,eps=..`` spec."""
+    spec = _text(row, "spec")
+    vals = {}
+    if spec:
+        body = spec[len("concept-text:"):] if spec.startswith("concept-text:") else spec
+        for item in body.split(","):
+            k, eq, v = item.partition("=")
+            if eq:
+                vals[k.strip()] = v.strip()
+            elif item.strip():
+                raise RowError(f"spec {spec[:80]!r}: expected concept-text:dt=..,eps=.. or dt=..,eps=..", "spec")
+    for k in ("dt", "eps", "compute"):
+        if _text(row, k):
+            vals[k] = _text(row, k)
+    return vals
+
+
+def _problem(dt, eps, cp=None):
+    """The optimiser's domain check (d_t in (0, 1e6], eps in (0, 1), C' range); RowError naming the parameter."""
+    from .optimum import check_problem
+
+    try:
+        return check_problem(dt, eps, cp)
+    except InputError as exc:
+        raise RowError(str(exc), exc.argument) from None
+
+
+def _exact_text(value: str, name: str) -> str:
+    """An exact rational as canonical text (``"0.5"`` -> ``"1/2"``), the cache key of the optimiser's rows."""
+    from infoscaling.derivations.degree import exact
+
+    try:
+        return str(exact(value, name, allow_symbol=False))
+    except ValueError as exc:
+        raise RowError(str(exc), name) from None
+
+
+def _p_kappa(row: dict) -> tuple:
+    vals = _cp_values(row)
+    if "dt" not in vals:
+        raise RowError("kappa_star needs dt (a dt column or a dt=.. spec)", "dt")
+    _problem(vals["dt"], vals.get("eps", "1/2"))   # eps cancels from kappa*; the dt domain is the optimiser's
+    return (_exact_text(vals["dt"], "dt"),)
+
+
+def _p_optimum(row: dict) -> tuple:
+    vals = _cp_values(row)
+    if not {"dt", "eps", "compute"} <= vals.keys():
+        raise RowError("optimum_R needs dt, eps and compute (columns, or a dt=..,eps=.. spec and compute)",
+                       "compute")
+    cp = float(_number(vals["compute"], "compute"))
+    _problem(vals["dt"], vals["eps"], cp)
+    return _exact_text(vals["dt"], "dt"), _exact_text(vals["eps"], "eps"), cp
+
+
+def _p_tail(row: dict) -> tuple:
+    try:
+        M = validate.integer(_text(row, "M"), "M", 1, limit=10**30, why="the exact tail's cost")
+        eta = validate.integer(_text(row, "eta"), "eta", 0, M)
+        p = validate.number(_text(row, "p"), "p", lo=0, hi=1, lo_open=True, hi_open=True,
+                            allowed="a number in (0, 1)")
+    except InputError as exc:
+        raise RowError(f"tail needs integer columns M >= 1, 0 <= eta <= M and 0 < p < 1: {exc}",
+                       exc.argument) from None
+    if M * p > MAX_TAIL_MEAN:
+        raise RowError(f"tail: M p = {float(M * p):.3g} is beyond the limit {MAX_TAIL_MEAN:g} "
+                       "(the exact tail sums O(sqrt(M p)) terms)", "M")
+    return M, p, eta
+
+
+# ------------------------------------------------------------------------------------
+# our values (cached: rows repeat parameters)
+# ------------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=256)
 def _threshold(spec: str, kind: str, dps: int):
@@ -212,7 +442,65 @@ def _scaling(spec: str, dps: int):
     return scaling_params(_ensemble(spec), dps)
 
 
-def restricted_threshold(ens: Ensemble) -> tuple[float, float, bool]:
+@functools.lru_cache(maxsize=128)
+def _optimum(dt: str, eps: str, cp: float, dps: int, variant: str = "correct", shift: bool = True):
+    import sympy as sp
+
+    from .optimum import finite_optimum
+
+    return finite_optimum(sp.Rational(dt), sp.Rational(eps), cp, dps, alpha_variant=variant, shift=shift,
+                          exponent=False)
+
+
+def _ours_threshold(spec, kind, dps):
+    return _threshold(spec, kind, dps).value
+
+
+def _ours_scaling(quantity: str):
+    def ours(spec, dps):
+        th = _threshold(spec, "bp", dps)
+        if th.value is None:
+            return None
+        if th.limited_by != "tangency":
+            raise RowError(f"ensemble {spec}: the threshold is limited by {th.limited_by}; "
+                           f"{quantity} needs a tangency critical point", "spec")
+        return getattr(_scaling(spec, dps), quantity).value
+    return ours
+
+
+def _ours_giant(spec, dps):
+    from .giant import giant
+
+    return giant(spec, dps).S.value
+
+
+def _ours_kappa(dt, dps):
+    import sympy as sp
+
+    from .optimum import kappa_star_value
+
+    d = sp.Rational(dt)
+    if not d > sp.E:
+        return None  # no sharp transition
+    return kappa_star_value(d, dps + 10)
+
+
+def _ours_optimum(dt, eps, cp, dps):
+    return _optimum(dt, eps, cp, min(dps, OPT_DIGITS)).R
+
+
+def _ours_tail(M, p, eta, dps):
+    from .skills import tail_exact
+
+    with mp.workdps(dps + 10):
+        return tail_exact(M, mp.mpf(p.numerator) / p.denominator, eta)
+
+
+# ------------------------------------------------------------------------------------
+# diagnoses: recompute the way a known fault does and compare again
+# ------------------------------------------------------------------------------------
+
+def restricted_threshold(ens) -> tuple[float, float, bool]:
     """The threshold as the reference finds it: a search restricted to x in [0.1, 1].
 
     :func:`numeric.reference.threshold` (float64).  Returns ``(value, x, on_cut)``;
@@ -221,6 +509,7 @@ def restricted_threshold(ens: Ensemble) -> tuple[float, float, bool]:
 
     Examples
     --------
+    >>> from infoscaling.derivations.ensemble import parse_ensemble
     >>> v, x, cut = restricted_threshold(parse_ensemble("concept-text:dt=6,kappa=0.4,eps=0.5,R=1000"))
     >>> cut, round(x, 6)
     (True, 0.1)
@@ -229,38 +518,170 @@ def restricted_threshold(ens: Ensemble) -> tuple[float, float, bool]:
     return r["eps"], r["x"], r["on_cut"]
 
 
-def _cp_params(row: dict) -> tuple[sp.Expr, sp.Expr, float | None]:
-    """(dt, eps, compute) from columns or from a concept-text / ``dt=..,eps=..`` spec."""
-    spec = str(row.get("spec") or "").strip()
-    vals = {}
-    if spec:
-        body = spec[len("concept-text:"):] if spec.startswith("concept-text:") else spec
-        for item in body.split(","):
-            k, eq, v = item.partition("=")
-            if eq:
-                vals[k.strip()] = v.strip()
-            elif item.strip():
-                raise RowError(f"spec {spec!r}: expected concept-text:dt=..,eps=.. or dt=..,eps=..")
-    for k in ("dt", "eps", "compute"):
-        if str(row.get(k) or "").strip():
-            vals[k] = str(row[k]).strip()
-    try:
-        dt = exact(vals["dt"], "dt", allow_symbol=False) if "dt" in vals else None
-        eps = exact(vals["eps"], "eps", allow_symbol=False) if "eps" in vals else None
-    except ValueError as exc:
-        raise RowError(str(exc)) from None
-    comp = None
-    if "compute" in vals:
-        comp = float(_mpf(vals["compute"], "compute"))
-    return dt, eps, comp
+def _close(a, b, rtol) -> bool:
+    return _rel(a, b) <= rtol
 
 
-@functools.lru_cache(maxsize=128)
-def _optimum(dt: str, eps: str, cp: float, dps: int, variant: str = "correct", shift: bool = True):
-    from .optimum import finite_optimum
+def _d_threshold(spec, kind, theirs, ours, dps, tol):
+    v, x, cut = restricted_threshold(_ensemble(spec))
+    if not _close(theirs, v, tol):
+        return None
+    what = ("an artefact at the cut x = 0.1, eps(x) has no tangency there"
+            if cut else f"the restricted minimum at x = {x:.8g}")
+    base = "no sharp threshold exists" if ours is None else "the true critical point lies below 0.1"
+    return f"threshold restricted to x >= 0.1 ({what}; {base})"
 
-    return finite_optimum(sp.Rational(dt), sp.Rational(eps), cp, dps, alpha_variant=variant, shift=shift,
-                          exponent=False)
+
+def _d_alpha(spec, theirs, ours, dps, tol):
+    ref = _scaling(spec, dps).alpha_reference.value
+    if mp.isfinite(ref) and _close(theirs, ref, tol):
+        return f"alpha computed with sign variant (reference alpha = {mp.nstr(ref, 8)}...)"
+    return None
+
+
+def _d_beta(spec, theirs, ours, dps, tol):
+    return "beta shift dropped (beta/Omega reported as 0)" if theirs == 0 else None
+
+
+def _d_none(*args):
+    return None
+
+
+def _d_giant(spec, theirs, ours, dps, tol):
+    from .giant import giant
+
+    if theirs == 0 and ours is not None and ours > 0:
+        return "trivial root u = 1 of u = G_1(u) selected (iterating from u = 1 lands on it)"
+    if _close(theirs, giant(spec, dps).u.value, tol):
+        return "reported u (root of u = G_1(u)) instead of S = 1 - G_0(u)"
+    return None
+
+
+def _d_kappa(dt, theirs, ours, dps, tol):
+    import sympy as sp
+
+    d_exact = sp.Rational(dt)
+    if not d_exact > sp.E:
+        return None
+    with mp.workdps(dps + 10):
+        d = mp.mpf(sp.N(d_exact, dps + 20))
+        W = mp.lambertw(-1 / d, -1).real
+        lower = -W * mp.exp(-1 / W) / d
+    if _close(theirs, lower, tol):
+        return f"lower fold (branch W_{{-1}}) instead of the jump (W_0): {mp.nstr(lower, 8)}"
+    return None
+
+
+def _d_optimum(dt, eps, cp, theirs, ours, dps, tol):
+    dtf, epsf = _problem(dt, eps)
+    th = float(theirs)
+    s = math.sqrt(cp)
+    win = f"[{WINDOW[0]}, {WINDOW[1]}] sqrt(C')"
+    # 1. a value on the edge of the reference's window: the window cut it off
+    for side, frac in (("lower", WINDOW[0]), ("upper", WINDOW[1])):
+        if abs(th - frac * s) <= DIAG_RTOL_OPT * frac * s:
+            R, edge = reference.window_optimum(cp, dtf, epsf, **_CORRECT)
+            where = "the window optimum of the correct objective is interior" if edge is None else \
+                f"even the correct objective peaks on the {edge} edge there"
+            return (f"optimum on the search-window edge (R = {th:.6g} = {frac} sqrt(C'), the {side} edge of "
+                    f"the window {win}; the global optimum is elsewhere; {where})")
+    # 2. single faults and their combination, globally and inside the window
+    variants = [
+        ((), {}),
+        (("beta shift dropped",), dict(shift=False)),
+        (("alpha computed with sign variant",), dict(variant="reference")),
+        (("alpha computed with sign variant", "beta shift dropped"), dict(variant="reference", shift=False)),
+    ]
+    for causes, kw in variants:
+        for windowed in (False, True):
+            if not causes and not windowed:
+                continue
+            try:
+                if windowed:
+                    R, _ = reference.window_optimum(cp, dtf, epsf,
+                                                    alpha_variant=kw.get("variant", "correct"),
+                                                    shift=kw.get("shift", True),
+                                                    model="paper" if causes else "consistent")
+                else:
+                    R = float(_optimum(dt, eps, cp, 8, kw.get("variant", "correct"), kw.get("shift", True)).R)
+            except _UNVERIFIED:   # this fault's optimum cannot be established: it explains nothing
+                continue
+            if abs(th - R) <= DIAG_RTOL_OPT * R:
+                names = list(causes)
+                if windowed:
+                    names.append(f"optimum restricted to the search window {win}")
+                return "; ".join(names) + f" (recomputed that way: R = {R:.6g})"
+    return None
+
+
+def _d_tail(M, p, eta, theirs, ours, dps, tol):
+    with mp.workdps(30):
+        r = reference.chernoff_tail(M, mp.mpf(p.numerator) / p.denominator, eta)
+    if _close(theirs, r, tol):
+        return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
+                f"{r:.8g}, not a bound on the exact tail)")
+    return None
+
+
+# ------------------------------------------------------------------------------------
+# the table
+# ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quantity:
+    """One entry of the dispatch table: how to read a row, compute ours, explain a disagreement.
+
+    Attributes
+    ----------
+    name : str
+        The ``quantity`` column.
+    reads : str
+        What it reads from a row (documentation, also in error messages).
+    parse : callable
+        ``row -> args`` (a tuple of hashable, validated parameters); raises RowError.
+    ours : callable
+        ``(*args, dps) -> mpf or None`` (None: no such value, e.g. no sharp threshold).
+    diagnose : callable
+        ``(*args, theirs, ours, dps, tol) -> str or None``: the known cause that
+        explains ``theirs``, found by recomputing the way the fault does.
+    digits : int, optional
+        Cap on the reported digits (the optimiser verifies at most :data:`OPT_DIGITS` here).
+    extra : bool
+        Not in CLI.md (added by this tool).
+    """
+
+    name: str
+    reads: str
+    parse: Callable[[dict], tuple]
+    ours: Callable[..., object]
+    diagnose: Callable[..., str | None]
+    digits: int | None = None
+    extra: bool = False
+
+
+QUANTITY_TABLE: dict[str, Quantity] = {q.name: q for q in (
+    Quantity("threshold", "spec = ensemble; kind bp|map", _p_threshold, _ours_threshold, _d_threshold),
+    Quantity("alpha", "spec = ensemble", _p_ensemble, _ours_scaling("alpha"), _d_alpha),
+    Quantity("beta_over_omega", "spec = ensemble", _p_ensemble, _ours_scaling("beta_over_omega"), _d_beta),
+    Quantity("nu", "spec = ensemble", _p_ensemble, _ours_scaling("nu"), _d_none),
+    Quantity("giant", "spec = degree law", _p_law, _ours_giant, _d_giant),
+    Quantity("kappa_star", "dt", _p_kappa, _ours_kappa, _d_kappa),
+    Quantity("optimum_R", "dt, eps, compute", _p_optimum, _ours_optimum, _d_optimum, digits=OPT_DIGITS),
+    Quantity("tail", "M, p, eta", _p_tail, _ours_tail, _d_tail, extra=True),
+)}
+
+#: Quantities of CLI.md.
+QUANTITIES = tuple(n for n, q in QUANTITY_TABLE.items() if not q.extra)
+#: Quantities this tool adds (CLI.md allows new keys).
+EXTRA_QUANTITIES = tuple(n for n, q in QUANTITY_TABLE.items() if q.extra)
+
+
+def _entry(quantity) -> Quantity:
+    q = QUANTITY_TABLE.get(str(quantity).strip())
+    if q is None:
+        raise RowError(f"unknown quantity {str(quantity)[:80]!r}; expected one of {', '.join(QUANTITY_TABLE)}",
+                       "quantity")
+    return q
 
 
 def our_value(quantity: str, row: dict, dps: int = 30):
@@ -269,78 +690,15 @@ def our_value(quantity: str, row: dict, dps: int = 30):
     Raises
     ------
     RowError
-        Unknown quantity or ensemble / law, missing parameters.
+        Unknown quantity or ensemble / law, missing or out-of-domain parameters.
     """
-    spec = str(row.get("spec") or "").strip()
-    if quantity == "threshold":
-        kind = str(row.get("kind") or "bp").strip() or "bp"
-        if kind not in ("bp", "map"):
-            raise RowError(f"kind must be bp or map, got {kind!r}")
-        r = _threshold(spec, kind, dps)
-        return r.value
-    if quantity in ("alpha", "beta_over_omega", "nu"):
-        ens = _ensemble(spec)
-        th = _threshold(spec, "bp", dps)
-        if th.value is None:
-            return None
-        if th.limited_by != "tangency":
-            raise RowError(f"ensemble {ens.spec()}: the threshold is limited by {th.limited_by}; "
-                           f"{quantity} needs a tangency critical point")
-        p = _scaling(spec, dps)
-        return getattr(p, quantity).value
-    if quantity == "giant":
-        from infoscaling.derivations.graphs import parse_law
-
-        from .giant import giant
-
-        try:
-            law = parse_law(spec)
-        except ValueError as exc:
-            raise RowError(f"unknown law: {exc}") from None
-        return giant(law, dps).S.value
-    if quantity == "kappa_star":
-        from .optimum import kappa_star_value
-
-        dt, _, _ = _cp_params(row)
-        if dt is None:
-            raise RowError("kappa_star needs dt (a dt column or a dt=.. spec)")
-        if not dt > sp.E:
-            return None  # no sharp transition
-        return kappa_star_value(dt, dps + 10)
-    if quantity == "optimum_R":
-        dt, eps, cp = _cp_params(row)
-        if dt is None or eps is None or cp is None:
-            raise RowError("optimum_R needs dt, eps and compute (columns, or a dt=..,eps=.. spec and compute)")
-        return _optimum(str(dt), str(eps), cp, _digits("optimum_R", dps)).R
-    if quantity == "tail":
-        from .skills import tail_exact
-
-        M, p, eta = _tail_params(row)
-        with mp.workdps(dps + 10):
-            return tail_exact(M, p, eta)
-    raise RowError(f"unknown quantity {quantity!r}; expected one of {', '.join(QUANTITIES + EXTRA_QUANTITIES)}")
+    q = _entry(quantity)
+    return q.ours(*q.parse(row), dps)
 
 
-def _tail_params(row):
-    try:
-        M = int(str(row.get("M", "")).strip())
-        eta = int(str(row.get("eta", "")).strip())
-    except ValueError:
-        raise RowError("tail needs integer columns M and eta") from None
-    p = _mpf(row.get("p", ""), "p")
-    if not (0 < p < 1) or M < 1:
-        raise RowError("tail needs M >= 1 and 0 < p < 1")
-    return M, p, eta
-
-
-def _digits(quantity: str, dps: int) -> int:
-    """Digits reported for ``quantity`` (the optimiser verifies at most 20 here, to stay fast)."""
-    return min(dps, 20) if quantity == "optimum_R" else dps
-
-
-def _close(a, b, rtol) -> bool:
-    return _rel(a, b) <= rtol
-
+# ------------------------------------------------------------------------------------
+# the comparison engine
+# ------------------------------------------------------------------------------------
 
 def _given_rtol(value) -> float:
     """Relative resolution of a value as written: 10^(1 - significant digits), at least DIAG_RTOL.
@@ -379,182 +737,86 @@ def _rounded_as_given(value, ours) -> int | None:
         theirs = mp.mpf(text)
     except (ValueError, TypeError):
         return None
-    if theirs == 0 or ours == 0:
+    if theirs == 0 or ours == 0 or not mp.isfinite(theirs):
         return None
     with mp.workdps(digits + 30):
         ulp = mp.mpf(10) ** (int(mp.floor(mp.log10(abs(theirs)))) - digits + 1)
         return digits if abs(mp.mpf(text) - ours) <= ulp / 2 else None
 
 
-def _diagnose(quantity: str, row: dict, theirs, ours, dps: int) -> str | None:
-    """Name the known cause that explains ``theirs`` (None when no known cause matches)."""
-    tol = _given_rtol(row.get("value"))
-    spec = str(row.get("spec") or "").strip()
-    if theirs is None:
-        return None
-    if quantity == "threshold":
-        ens = _ensemble(spec)
-        v, x, cut = restricted_threshold(ens)
-        if _close(theirs, v, tol):
-            what = ("an artefact at the cut x = 0.1, eps(x) has no tangency there"
-                    if cut else f"the restricted minimum at x = {x:.8g}")
-            base = "no sharp threshold exists" if ours is None else "the true critical point lies below 0.1"
-            return f"threshold restricted to x >= 0.1 ({what}; {base})"
-        return None
-    if quantity == "alpha":
-        p = _scaling(spec, dps)
-        ref = p.alpha_reference.value
-        if mp.isfinite(ref) and _close(theirs, ref, tol):
-            return f"alpha computed with sign variant (reference alpha = {mp.nstr(ref, 8)}...)"
-        return None
-    if quantity == "beta_over_omega":
-        if theirs == 0:
-            return "beta shift dropped (beta/Omega reported as 0)"
-        return None
-    if quantity == "giant":
-        if theirs == 0 and ours is not None and ours > 0:
-            return "trivial root u = 1 of u = G_1(u) selected (iterating from u = 1 lands on it)"
-        from infoscaling.derivations.graphs import parse_law
-
-        from .giant import giant
-
-        u = giant(parse_law(spec), dps).u.value
-        if _close(theirs, u, tol):
-            return "reported u (root of u = G_1(u)) instead of S = 1 - G_0(u)"
-        return None
-    if quantity == "kappa_star":
-        dt, _, _ = _cp_params(row)
-        with mp.workdps(dps + 10):
-            d = mp.mpf(sp.N(dt, dps + 20))
-            W = mp.lambertw(-1 / d, -1).real
-            lower = -W * mp.exp(-1 / W) / d
-        if _close(theirs, lower, tol):
-            return f"lower fold (branch W_{{-1}}) instead of the jump (W_0): {mp.nstr(lower, 8)}"
-        return None
-    if quantity == "optimum_R":
-        return _diagnose_optimum(row, theirs)
-    if quantity == "tail":
-        M, p, eta = _tail_params(row)
-        r = reference.chernoff_tail(M, p, eta)
-        if _close(theirs, r, tol):
-            return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
-                    f"{r:.8g}, not a bound on the exact tail)")
-        return None
-    return None
-
-
-def _diagnose_optimum(row, theirs) -> str | None:
-    dt, eps, cp = _cp_params(row)
-    th = float(theirs)
-    s = math.sqrt(cp)
-    win = f"[{WINDOW[0]}, {WINDOW[1]}] sqrt(C')"
-    # 1. a value on the edge of the reference's window: the window cut it off
-    for side, frac in (("lower", WINDOW[0]), ("upper", WINDOW[1])):
-        if abs(th - frac * s) <= DIAG_RTOL_OPT * frac * s:
-            R, edge = reference.window_optimum(cp, dt, eps, **_CORRECT)
-            where = "the window optimum of the correct objective is interior" if edge is None else \
-                f"even the correct objective peaks on the {edge} edge there"
-            return (f"optimum on the search-window edge (R = {th:.6g} = {frac} sqrt(C'), the {side} edge of "
-                    f"the window {win}; the global optimum is elsewhere; {where})")
-    # 2. single faults and their combination, globally and inside the window
-    variants = [
-        ((), None),
-        (("beta shift dropped",), dict(shift=False)),
-        (("alpha computed with sign variant",), dict(variant="reference")),
-        (("alpha computed with sign variant", "beta shift dropped"), dict(variant="reference", shift=False)),
-    ]
-    for causes, kw in variants:
-        kw = kw or {}
-        for windowed in (False, True):
-            if not causes and not windowed:
-                continue
-            try:
-                if windowed:
-                    R, _ = reference.window_optimum(cp, dt, eps, alpha_variant=kw.get("variant", "correct"),
-                                                    shift=kw.get("shift", True),
-                                                    model="paper" if causes else "consistent")
-                else:
-                    R = float(_optimum(str(dt), str(eps), cp, 8, kw.get("variant", "correct"),
-                                       kw.get("shift", True)).R)
-            except (ArithmeticError, ValueError):
-                continue
-            if abs(th - R) <= DIAG_RTOL_OPT * R:
-                names = list(causes)
-                if windowed:
-                    names.append(f"optimum restricted to the search window {win}")
-                return "; ".join(names) + f" (recomputed that way: R = {R:.6g})"
-    return None
-
-
-# ------------------------------------------------------------------------------------
-# the comparison engine
-# ------------------------------------------------------------------------------------
-
 def _parse_theirs(value):
     if value is None:
-        raise RowError("value: missing")
+        raise RowError("value: missing", "value")
     if isinstance(value, str) and value.strip().lower() in _NONE_VALUES:
         return None
     if isinstance(value, str) and not value.strip():
-        raise RowError("value: empty")
-    return _mpf(value, "value")
+        raise RowError("value: empty", "value")
+    return _number(value, "value")
 
 
-def _check_row(quantity: str, row: dict, theirs, ours, rtol: float, dps: int) -> dict:
+def _compare(q: Quantity, args: tuple, row: dict, theirs, ours, rtol: float, dps: int) -> dict:
+    def diagnose():
+        return q.diagnose(*args, theirs, ours, dps, _given_rtol(row.get("value")))
+
     if ours is None and theirs is None:
         return {"ours": None, "rel_diff": 0.0, "agree": True, "note": None}
     if ours is None:
-        note = _diagnose(quantity, row, theirs, ours, dps) or (
-            "no such value here (e.g. no sharp threshold: eps(x) is monotone)")
+        note = diagnose() or "no such value here (e.g. no sharp threshold: eps(x) is monotone)"
         return {"ours": None, "rel_diff": None, "agree": False, "note": note}
-    with mp.workdps(dps + 10):
-        ours_s = fmt(ours, _digits(quantity, dps))
-        if theirs is None:
-            return {"ours": ours_s, "rel_diff": None, "agree": False,
-                    "note": "they report no value where this system finds one"}
-        rd = _rel(theirs, ours)
-        agree = rd <= rtol
-        note = None
-        given = _rounded_as_given(row.get("value"), ours)
-        if not agree and given:
-            agree = True
-            note = (f"agrees to the {given} significant digits given (their value is ours correctly "
-                    "rounded; --rtol applies to values given to more digits)")
-        elif PRECISION_BAND[0] <= rd <= PRECISION_BAND[1]:
-            note = (f"float64/float128 precision (relative difference {rd:.1e} is binary "
-                    "floating-point rounding)")
-        elif not agree:
-            note = _diagnose(quantity, row, theirs, ours, dps)
-        return {"ours": ours_s, "rel_diff": rd, "agree": agree, "note": note}
+    ours_s = fmt(ours, min(dps, q.digits or dps))
+    if theirs is None:
+        return {"ours": ours_s, "rel_diff": None, "agree": False,
+                "note": "they report no value where this system finds one"}
+    rd = _rel(theirs, ours)
+    agree = rd <= rtol
+    note = None
+    given = _rounded_as_given(row.get("value"), ours)
+    if not agree and given:
+        agree = True
+        note = (f"agrees to the {given} significant digits given (their value is ours correctly "
+                "rounded; --rtol applies to values given to more digits)")
+    elif PRECISION_BAND[0] <= rd <= PRECISION_BAND[1]:
+        note = (f"float64/float128 precision (relative difference {rd:.1e} is binary "
+                "floating-point rounding)")
+    elif not agree:
+        note = diagnose()
+    return {"ours": ours_s, "rel_diff": rd, "agree": agree, "note": note}
+
+
+def _echo(value):
+    """A field as echoed in the output (scalars as given)."""
+    return value if isinstance(value, _SCALARS) and not isinstance(value, bool) else repr(value)[:80]
 
 
 def _one(line: int, row: dict, rtol: float, dps: int) -> dict:
-    base = {"line": line, "quantity": row.get("quantity"), "spec": row.get("spec"),
-            "theirs": row.get("value"), "ours": None, "rel_diff": None, "agree": None, "note": None}
+    base = {"line": line, "quantity": _echo(row.get("quantity")), "spec": _echo(row.get("spec")),
+            "theirs": _echo(row.get("value")), "ours": None, "rel_diff": None, "agree": None, "note": None}
     try:
-        if "__invalid__" in row:
-            raise RowError(f"expected an object with quantity, spec, value, got {row['__invalid__']}")
+        if "__error__" in row:
+            raise RowError(row["__error__"])
+        odd = [k for k, v in row.items() if not isinstance(v, _SCALARS) or isinstance(v, bool)]
+        if odd:
+            raise RowError(f"column {str(odd[0])[:40]!r}: expected a string or a number", str(odd[0]))
         # spec may be empty when the parameters are in columns (kappa_star: dt; tail: M, p, eta)
         missing = [c for c in _REQUIRED if c not in row or row[c] is None
                    or (c != "spec" and str(row[c]).strip() == "")]
         if missing:
-            raise RowError(f"missing column(s): {', '.join(missing)}")
-        quantity = str(row["quantity"]).strip()
-        if quantity not in QUANTITIES + EXTRA_QUANTITIES:
-            raise RowError(f"unknown quantity {quantity!r}; expected one of "
-                           f"{', '.join(QUANTITIES + EXTRA_QUANTITIES)}")
+            raise RowError(f"missing column(s): {', '.join(missing)}", missing[0])
+        q = _entry(row["quantity"])
         with mp.workdps(dps + 10):
             theirs = _parse_theirs(row["value"])
-            ours = our_value(quantity, row, dps)
-            base.update(_check_row(quantity, row, theirs, ours, rtol, dps))
-    except RowError as exc:
-        base["error"] = str(exc)
-    except (ArithmeticError, ValueError) as exc:  # a verification failure is reported, not hidden
-        base["error"] = f"could not compute our value: {type(exc).__name__}: {' '.join(str(exc).split())}"
+            args = q.parse(row)
+            ours = q.ours(*args, dps)
+            base.update(_compare(q, args, row, theirs, ours, rtol, dps))
+    except _UNVERIFIED as exc:   # our value could not be established: reported, never agreement
+        base["error"] = f"could not verify our value: {' '.join(str(exc).split())}"
+        base["unverified"] = True
+    except ValueError as exc:    # bad input (InputError, RowError, a parser's ValueError): this row only
+        base["error"] = " ".join(str(exc).split())
     return base
 
 
-def crosscheck_rows(rows, rtol: float = 1e-9, dps: int = 30) -> dict:
+def crosscheck_rows(rows, rtol=1e-9, dps=30) -> dict:
     """Compare rows (dicts, or ``(line, dict)`` pairs) with this system's values.
 
     Parameters
@@ -562,29 +824,30 @@ def crosscheck_rows(rows, rtol: float = 1e-9, dps: int = 30) -> dict:
     rows : iterable
         Dicts with ``quantity``, ``spec``, ``value`` and parameter keys, or
         ``(line, dict)`` pairs from :func:`read_table`.
-    rtol : float
-        Relative tolerance for agreement.
-    dps : int
-        Digits of our recomputation.
+    rtol : float or str
+        Relative tolerance for agreement (a finite number >= 0).
+    dps : int or str
+        Digits of our recomputation (:func:`numeric.validate.dps`).
 
     Returns
     -------
     dict
         ``rows``: ``{line, quantity, spec, theirs, ours, rel_diff, agree, note}``
-        (plus ``error`` for malformed rows, whose ``agree`` is None);
-        ``summary``: ``{rows, agree, disagree, malformed, rtol, dps, notes}``.
+        (plus ``error`` for rows that are malformed or whose value could not be
+        verified, whose ``agree`` is None); ``summary``: ``{rows, agree,
+        disagree, malformed, unverified, rtol, dps, notes}``.
+
+    Raises
+    ------
+    InputError
+        ``--rtol`` or ``--dps`` out of their domains (named).
     """
-    dps = check_dps(dps)
-    try:
-        rtol = float(rtol)
-    except (TypeError, ValueError):
-        raise ValueError(f"--rtol must be a number, got {rtol!r}") from None
-    if not (math.isfinite(rtol) and rtol >= 0):
-        raise ValueError(f"--rtol must be a finite number >= 0, got {rtol!r}")
+    dps = validate.dps(dps, "--dps")
+    rtol = float(validate.number(rtol, "--rtol", lo=0))
     out = []
     for i, item in enumerate(rows, 1):
         line, row = item if isinstance(item, tuple) else (i, item)
-        out.append(_one(line, row, rtol, dps))
+        out.append(_one(line, row if isinstance(row, dict) else {"__error__": "expected an object"}, rtol, dps))
     notes: dict[str, int] = {}
     for r in out:
         if r["note"]:
@@ -594,7 +857,8 @@ def crosscheck_rows(rows, rtol: float = 1e-9, dps: int = 30) -> dict:
         "rows": len(out),
         "agree": sum(1 for r in out if r["agree"] is True),
         "disagree": sum(1 for r in out if r["agree"] is False),
-        "malformed": sum(1 for r in out if "error" in r),
+        "malformed": sum(1 for r in out if "error" in r and not r.get("unverified")),
+        "unverified": sum(1 for r in out if r.get("unverified")),
         "rtol": rtol,
         "dps": dps,
         "notes": notes,
@@ -602,17 +866,14 @@ def crosscheck_rows(rows, rtol: float = 1e-9, dps: int = 30) -> dict:
     return {"rows": out, "summary": summary}
 
 
-def crosscheck_file(path: str, rtol: float = 1e-9, dps: int = 30) -> dict:
-    """:func:`crosscheck_rows` on a CSV / JSON file (``-`` reads standard input)."""
-    if path == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise ValueError(f"FILE: cannot read {path!r}: {exc.strerror}") from None
-    out = crosscheck_rows(read_table(text), rtol, dps)
+def crosscheck_file(path: str, rtol=1e-9, dps=30) -> dict:
+    """:func:`crosscheck_rows` on a CSV / JSON file (``-`` reads standard input); limits in the module notes.
+
+    The options are checked before the file is read.
+    """
+    dps = validate.dps(dps, "--dps")
+    rtol = float(validate.number(rtol, "--rtol", lo=0))
+    out = crosscheck_rows(read_table(read_file(path)), rtol, dps)
     out["file"] = path
     return out
 

@@ -56,7 +56,6 @@ from __future__ import annotations
 import math
 
 import mpmath as mp
-import numpy as np
 
 __all__ = [
     "X_CUT",
@@ -126,6 +125,7 @@ class FloatEnsemble:
 
 def minimiser(fun, lo=X_CUT, hi=1.0, num=GRID) -> float:
     """The reference's minimiser: a ``num``-point grid, then bounded Brent between the best point's neighbours."""
+    import numpy as np
     from scipy.optimize import minimize_scalar
 
     xs = np.linspace(lo, hi, num)
@@ -137,6 +137,8 @@ def minimiser(fun, lo=X_CUT, hi=1.0, num=GRID) -> float:
 
 def has_root(fe: FloatEnsemble, eps: float) -> bool:
     """Does x - eps lambda(1 - rho(1 - x)) change sign on [0.1, 1]? (its min and max by :func:`minimiser`)."""
+    import numpy as np
+
     xmin = minimiser(lambda x: fe.g(x, eps))
     xmax = minimiser(lambda x: -fe.g(x, eps))
     return bool(np.sign(fe.g(xmin, eps)) != np.sign(fe.g(xmax, eps)))
@@ -198,6 +200,8 @@ def objective(R, c_prime, dt=6.0, eps=0.5, *, alpha_variant="reference", shift=F
     paper's unlearned fraction; the keywords switch single faults off (the
     correct objective is ``alpha_variant="correct", shift=True, model="consistent"``).
     """
+    import numpy as np
+
     from .optimum import objective_float
 
     return objective_float(np.atleast_1d(np.asarray(R, dtype=float)), float(c_prime), float(dt), float(eps),
@@ -213,6 +217,7 @@ def window_optimum(c_prime, dt=6.0, eps=0.5, *, alpha_variant="reference", shift
     (float, str or None)
         The optimum R and the edge it sits on (``"lower"``, ``"upper"``, or None when interior).
     """
+    import numpy as np
     from scipy.optimize import minimize_scalar
 
     kw = dict(alpha_variant=alpha_variant, shift=shift, model=model)

@@ -137,7 +137,7 @@ def test_malformed_rows_reported_with_line_numbers(tmp_path, capsys):
     assert rows[2]["agree"] and rows[8]["agree"]
     assert "unknown quantity" in rows[3]["error"]
     assert "unknown ensemble" in rows[4]["error"]
-    assert "not a number" in rows[5]["error"]
+    assert rows[5]["error"].startswith("value:") and "a finite number" in rows[5]["error"]
     assert "missing" in rows[6]["error"]
     assert all(rows[k]["agree"] is None for k in (3, 4, 5, 6))
     assert data["summary"]["malformed"] == 4
@@ -210,3 +210,153 @@ def test_find_disagreement_none_when_correct():
     d = cc.find_disagreement(theirs, "kappa_star", max_examples=15, rtol=1e-9, dps=20)
     assert not d.found and d.minimal is None and d.worst["rel_diff"] < 1e-12 and d.examples >= 10
     assert math.isfinite(d.worst["rel_diff"])
+
+
+# ------------------------------------------------------------------------------------
+# hardened input (issue 8): each case below failed before (traceback, huge memory,
+# a bare codec message, a BOM read as a missing column, 1e999 judged "NO" while
+# inf was malformed, absurd parameters computed, --dps not named)
+# ------------------------------------------------------------------------------------
+
+GOOD_ROW = 'giant,"poisson:2",0.79681213002002\n'
+HEADER = "quantity,spec,value\n"
+
+
+def _one_line_error(capsys, *needles):
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    for n in needles:
+        assert n in err, err
+    return err
+
+
+def test_huge_line_refused_before_reading_it_all(tmp_path):
+    """A 50 MB line: exit 2 naming FILE and the limit, with bounded memory (was _csv.Error and 492 MB)."""
+    f = tmp_path / "huge.csv"
+    with open(f, "w") as fh:
+        fh.write(HEADER + "threshold,regular:3/regular:6,0." + "1" * 50_000_000 + "\n")
+    code = ("import resource, sys\nfrom infoscaling.numeric.cli import main\n"
+            f"c = main(['crosscheck', {str(f)!r}])\n"
+            "print(c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    status, maxrss_kb = proc.stdout.split()
+    assert status == "2", proc.stderr
+    assert "FILE" in proc.stderr and "MiB" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert int(maxrss_kb) < 300_000, f"peak memory {int(maxrss_kb) / 1024:.0f} MiB"
+
+
+def test_long_fields_are_malformed_rows(tmp_path, capsys):
+    """Fields beyond the csv module's limit and beyond MAX_FIELD: those rows only, with their lines."""
+    f = tmp_path / "long.csv"
+    f.write_text(HEADER + GOOD_ROW + 'threshold,"regular:3/regular:6",0.' + "1" * 200_000 + "\n"
+                 + "threshold,regular:3/regular:6," + "2" * (cc.MAX_FIELD + 1) + "\n" + GOOD_ROW)
+    code = main(["crosscheck", str(f), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["line"]: r for r in data["rows"]}
+    assert code == 1 and set(rows) == {2, 3, 4, 5}
+    assert rows[2]["agree"] and rows[5]["agree"]
+    assert "CSV record" in rows[3]["error"] and "longer than" in rows[4]["error"]
+    assert data["summary"]["malformed"] == 2
+
+
+def test_deeply_nested_json_exit_2(tmp_path, capsys):
+    f = tmp_path / "deep.json"
+    f.write_text("[" * 200_000 + "]" * 200_000)
+    assert main(["crosscheck", str(f)]) == 2
+    _one_line_error(capsys, "FILE", "nested too deeply")
+
+
+def test_nested_json_value_is_a_malformed_row(tmp_path, capsys):
+    f = tmp_path / "nested.json"
+    f.write_text(json.dumps([{"quantity": "giant", "spec": "poisson:2", "value": [[0.79]]},
+                             {"quantity": "giant", "spec": "poisson:2", "value": "0.79681213002002"}]))
+    assert main(["crosscheck", str(f), "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert "expected a string or a number" in rows[0]["error"] and rows[1]["agree"] is True
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bom_files_are_read(tmp_path, capsys, encoding):
+    """A UTF-8 BOM (was read as 'missing quantity') and UTF-16 with its BOM (was a bare codec message)."""
+    f = tmp_path / "bom.csv"
+    f.write_bytes((HEADER + GOOD_ROW).encode(encoding))
+    assert main(["crosscheck", str(f), "--json"]) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["rows"][0]["agree"] is True
+
+
+def test_latin1_file_names_file(tmp_path, capsys):
+    f = tmp_path / "latin1.csv"
+    f.write_bytes((HEADER + 'giant,"poisson:2",0.79681213002002\ngiant,"poisson:2 caf\u00e9",1\n').encode("latin-1"))
+    assert main(["crosscheck", str(f)]) == 2
+    _one_line_error(capsys, "FILE", "UTF-8", "latin1.csv")
+
+
+def test_inf_and_1e999_are_malformed_alike(tmp_path, capsys):
+    values = ["inf", "1e999", "-1e999", "nan", "Infinity"]
+    f = tmp_path / "inf.csv"
+    f.write_text(HEADER + "".join(f"giant,poisson:2,{v}\n" for v in values))
+    assert main(["crosscheck", str(f), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [r["agree"] for r in data["rows"]] == [None] * len(values)
+    assert all(r["error"].startswith("value:") and "finite number" in r["error"] for r in data["rows"])
+    assert data["summary"]["malformed"] == len(values) and data["summary"]["disagree"] == 0
+    g = tmp_path / "inf.json"   # JSON: 1e999 parses to float inf
+    g.write_text('[{"quantity": "giant", "spec": "poisson:2", "value": 1e999}]')
+    assert main(["crosscheck", str(g), "--json"]) == 1
+    row = json.loads(capsys.readouterr().out)["rows"][0]
+    assert row["agree"] is None and "finite number" in row["error"]
+
+
+def test_absurd_parameters_refused_before_computing(tmp_path, capsys):
+    """dt = 1e308 was computed into a number with a 308-digit exponent; now each row names its parameter."""
+    import time
+
+    f = tmp_path / "absurd.csv"
+    f.write_text("quantity,spec,value,compute,M,p,eta\n"
+                 "kappa_star,dt=1e308,1,,,,\n"
+                 'optimum_R,"dt=6,eps=0.5",1,1e308,,,\n'
+                 'optimum_R,"dt=1e308,eps=0.5",1,1e6,,,\n'
+                 "tail,,1,,1" + "0" * 40 + ",0.5,3\n"
+                 "tail,,1,,1" + "0" * 5000 + ",0.5,3\n")
+    t0 = time.perf_counter()
+    assert main(["crosscheck", str(f), "--json"]) == 1
+    assert time.perf_counter() - t0 < 30
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert all(r["agree"] is None for r in rows), rows
+    errors = [r["error"] for r in rows]
+    assert "dt" in errors[0] and "compute" in errors[1] and "dt" in errors[2]
+    assert all("M" in e for e in errors[3:])
+
+
+def test_dps_with_thousands_of_digits_names_dps(tmp_path, capsys):
+    f = tmp_path / "x.csv"
+    f.write_text(HEADER + GOOD_ROW)
+    assert main(["crosscheck", str(f), "--dps", "1" * 5000]) == 2
+    _one_line_error(capsys, "--dps")
+    assert main(["crosscheck", str(f), "--rtol", "1e999"]) == 2
+    _one_line_error(capsys, "--rtol")
+
+
+def test_too_many_rows_exit_2(tmp_path, capsys):
+    f = tmp_path / "many.csv"
+    f.write_text(HEADER + "x,y,1\n" * (cc.MAX_ROWS + 1))
+    assert main(["crosscheck", str(f)]) == 2
+    _one_line_error(capsys, "FILE", f"more than {cc.MAX_ROWS} rows")
+
+
+def test_quantity_table_is_the_dispatch():
+    """Every quantity of CLI.md has one table entry (parse, ours, diagnose); tail is the extra one."""
+    assert cc.QUANTITIES == ("threshold", "alpha", "beta_over_omega", "nu", "giant", "kappa_star", "optimum_R")
+    assert cc.EXTRA_QUANTITIES == ("tail",)
+    for name, q in cc.QUANTITY_TABLE.items():
+        assert q.name == name and callable(q.parse) and callable(q.ours) and callable(q.diagnose)
+    with pytest.raises(cc.RowError, match="unknown quantity"):
+        cc.our_value("bogus", {"spec": "poisson:2"})
+
+
+def test_rel_diff_never_divides_by_zero():
+    from infoscaling.numeric.reference import rel_diff
+
+    assert rel_diff(0, 0) == 0.0 and rel_diff("1e-30", 0) == 1.0 and rel_diff(0, 2) == 1.0
+    assert rel_diff(mp.mpf(3), mp.mpf(2)) == 0.5

@@ -2,23 +2,30 @@
 
 FILE is CSV (header with at least ``quantity,spec,value``; quoted specs may
 contain commas) or a JSON list of row objects; ``-`` reads standard input.
-Exit status: 0 when every row agrees, 1 when a row disagrees or is malformed
-(malformed rows are reported with their line number; the other rows are still
-checked), 2 when FILE cannot be read at all.
+Exit status: 0 when every row agrees, 1 when a row disagrees, is malformed or
+our value could not be verified (such rows are reported with their line number;
+the other rows are still checked), 2 when FILE cannot be read at all, is beyond
+the input limits (:mod:`infoscaling.numeric.crosscheck`), or an option is bad.
 """
 
 from __future__ import annotations
 
 from ..cli import CommandResult, add_json_flag
-from ..crosscheck import crosscheck_file
 
 
 def register(sub) -> None:
-    p = sub.add_parser("crosscheck", help="compare another implementation's numbers with this system's")
+    from ..crosscheck import MAX_COLUMNS, MAX_FIELD, MAX_FILE_BYTES, MAX_ROWS
+
+    p = sub.add_parser(
+        "crosscheck", help="compare another implementation's numbers with this system's",
+        description="Compare another implementation's numbers with this system's. Input limits: at most "
+                    f"{MAX_FILE_BYTES // 2**20} MiB, {MAX_ROWS} rows, {MAX_COLUMNS} columns, {MAX_FIELD} "
+                    "characters per field; UTF-8 (a byte-order mark is fine) or UTF-16 with a byte-order mark. "
+                    "Row parameters have the domains and cost limits of the commands computing them.")
     p.add_argument("file", metavar="FILE", help="CSV or JSON list with quantity,spec,value[,eps,dt,compute,...]; "
                                                 "- reads stdin")
-    p.add_argument("--rtol", default="1e-9", help="relative tolerance for agreement (default 1e-9)")
-    p.add_argument("--dps", default="30", help="digits of our recomputation (default 30)")
+    p.add_argument("--rtol", default="1e-9", help="relative tolerance for agreement, a number >= 0 (default 1e-9)")
+    p.add_argument("--dps", default="30", help="digits of our recomputation, 1..1000 (default 30)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -35,20 +42,24 @@ def _text(data: dict) -> str:
         if r["note"]:
             lines.append(f"{'':>5}  note: {r['note']}")
     s = data["summary"]
-    lines.append(f"{s['rows']} rows: {s['agree']} agree, {s['disagree']} disagree, {s['malformed']} malformed "
+    lines.append(f"{s['rows']} rows: {s['agree']} agree, {s['disagree']} disagree, {s['malformed']} malformed, "
+                 f"{s['unverified']} unverified "
                  f"(rtol {s['rtol']:g}, {s['dps']} digits)")
     return "\n".join(lines)
 
 
-def run(args) -> CommandResult:
-    try:
-        rtol = float(args.rtol)
-    except ValueError:
-        raise ValueError(f"--rtol must be a number, got {args.rtol!r}") from None
-    from ..precision import check_dps
+def compute(file, rtol="1e-9", dps="30") -> CommandResult:
+    """``infoscaling crosscheck`` as a function of plain arguments (the data, exit status and text).
 
-    dps = check_dps(args.dps, "--dps")
-    data = crosscheck_file(args.file, rtol, dps)
+    Shared with the Python front door (``infoscaling.crosscheck``).
+    """
+    from ..crosscheck import crosscheck_file
+
+    data = crosscheck_file(file, rtol, dps)
     s = data["summary"]
-    code = 1 if (s["disagree"] or s["malformed"]) else 0
+    code = 1 if (s["disagree"] or s["malformed"] or s["unverified"]) else 0
     return CommandResult(data, code, _text(data))
+
+
+def run(args) -> CommandResult:
+    return compute(args.file, rtol=args.rtol, dps=args.dps)
