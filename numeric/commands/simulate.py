@@ -62,24 +62,33 @@ def _no_simulation(args):
     raise ValueError("simulate: choose a simulation: peeling or giant")
 
 
-def run_peeling(args) -> dict:
-    """Run ``simulate peeling`` (arguments checked by :mod:`numeric.validate` and :func:`numeric.peeling.plan_peeling`)."""
+def compute_peeling(ensemble, n=None, eps=None, trials=None, seed=None, workers=None, confidence="0.95") -> dict:
+    """``infoscaling simulate peeling`` as a function of plain arguments: the command's JSON object.
+
+    Shared with the Python front door (``infoscaling.simulate_peeling``).
+    """
     from .. import peeling
 
-    trials = validate.trials(args.trials)
-    seed = validate.seed(args.seed)
-    workers = validate.workers(args.workers)
-    conf = validate.confidence(args.confidence)
-    if args.eps is None and not args.ensemble.strip().startswith("concept-text:"):
+    trials = validate.trials(trials)
+    seed = validate.seed(seed)
+    workers = validate.workers(workers)
+    conf = validate.confidence(confidence)
+    if eps is None and not ensemble.strip().startswith("concept-text:"):
         raise InputError("--eps: required (--eps E, 0 < E < 1)", "--eps")
-    if args.n is None and not args.ensemble.strip().startswith("concept-text:"):
+    if n is None and not ensemble.strip().startswith("concept-text:"):
         raise InputError("--n: required (--n N, number of variable nodes)", "--n")
-    plan = peeling.plan_peeling(args.ensemble, args.n, args.eps)
+    plan = peeling.plan_peeling(ensemble, n, eps)
     with progress_bar(trials, "simulate peeling") as update:
         out = peeling.simulate_peeling(plan, None, None, trials, seed, workers=workers,
                                        confidence=conf, progress=update)
     _note_seed(seed, out)
     return out
+
+
+def run_peeling(args) -> dict:
+    """Run ``simulate peeling`` (arguments checked by :mod:`numeric.validate` and :func:`numeric.peeling.plan_peeling`)."""
+    return compute_peeling(args.ensemble, n=args.n, eps=args.eps, trials=args.trials, seed=args.seed,
+                           workers=args.workers, confidence=args.confidence)
 
 
 def add_giant_arguments(parser) -> None:
@@ -94,18 +103,28 @@ def add_giant_arguments(parser) -> None:
     parser.add_argument("--confidence", default="0.95", help="confidence level of the intervals (default 0.95)")
 
 
-def run_giant(args) -> dict:
-    """Run ``simulate giant`` (arguments checked by :mod:`numeric.validate` and :func:`numeric.graphsim.simulate_giant`)."""
+def compute_giant(law, n=None, trials=None, seed=None, workers=None, confidence="0.95") -> dict:
+    """``infoscaling simulate giant`` as a function of plain arguments: the command's JSON object.
+
+    Shared with the Python front door (``infoscaling.simulate_giant``).
+    """
     from ..graphsim import simulate_giant
 
-    n = validate.integer(args.n, "--n", 2)
-    trials = validate.trials(args.trials)
-    seed = validate.seed(getattr(args, "seed", None))
-    workers = validate.workers(getattr(args, "workers", None))
-    conf = validate.confidence(getattr(args, "confidence", "0.95"))
-    out = simulate_giant(args.law, n, trials, seed, workers, conf)
+    n = validate.integer(n, "--n", 2)
+    trials = validate.trials(trials)
+    seed = validate.seed(seed)
+    workers = validate.workers(workers)
+    conf = validate.confidence(confidence)
+    out = simulate_giant(law, n, trials, seed, workers, conf)
     _note_seed(seed, out)
     return out
+
+
+def run_giant(args) -> dict:
+    """Run ``simulate giant`` (arguments checked by :mod:`numeric.validate` and :func:`numeric.graphsim.simulate_giant`)."""
+    return compute_giant(args.law, n=args.n, trials=args.trials, seed=getattr(args, "seed", None),
+                         workers=getattr(args, "workers", None),
+                         confidence=getattr(args, "confidence", "0.95"))
 
 
 def _note_seed(seed, out: dict) -> None:
