@@ -389,33 +389,24 @@ def asymptotic_path(c_prime, kappa) -> tuple[np.ndarray, np.ndarray]:
 
 
 def compute_path(c_prime, dt=6, eps=0.5) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Compute-optimal ``(R, T)`` over ``c_prime``, and which path was used.
+    """Compute-optimal ``(R, T)`` over ``c_prime`` (:func:`numeric.optimum.compute_optimal_path`), and its label.
 
-    Uses :func:`numeric.optimum.compute_optimal_path` when it is importable and
-    succeeds; otherwise the asymptotic path with ``kappa* = -W_0(-1/d_t)
-    e^{-1/W_0(-1/d_t)} / d_t`` (:func:`derivations.optimum.kappa_star`).
+    Raises
+    ------
+    VerificationError
+        If the optimiser fails or returns non-finite or non-positive sizes (never replaced
+        silently by another path).
     """
+    from .errors import VerificationError
+    from .optimum import compute_optimal_path
+
     c = np.asarray(c_prime, dtype=float)
-    reason = None
-    try:
-        from .optimum import compute_optimal_path
-
-        R, T = compute_optimal_path(dt, eps, [float(v) for v in c])
-        R, T = np.asarray(R, dtype=float), np.asarray(T, dtype=float)
-        if R.shape == c.shape and np.all(np.isfinite(R)) and np.all(R > 0):
-            return R, T, {"path": "compute-optimal (numeric.optimum.compute_optimal_path)",
-                          "dt": dt, "eps": eps}
-        reason = "compute_optimal_path returned non-finite values"
-    except ImportError as exc:
-        reason = f"numeric.optimum not importable: {exc}"
-    except Exception as exc:  # the optimiser is another module: report why it was not used
-        reason = f"compute_optimal_path failed: {type(exc).__name__}: {exc}"
-    from infoscaling.derivations.optimum import kappa_star
-
-    kappa = float(sp.N(kappa_star(sp.sympify(dt)), 17))
-    R, T = asymptotic_path(c, kappa)
-    return R, T, {"path": "asymptotic R = sqrt(C'/kappa*), T = sqrt(C' kappa*)",
-                  "kappa": kappa, "reason": reason, "dt": dt, "eps": eps}
+    R, T = compute_optimal_path(dt, eps, [float(v) for v in c])
+    R, T = np.asarray(R, dtype=float), np.asarray(T, dtype=float)
+    if not (R.shape == c.shape and np.all(np.isfinite(R)) and np.all(R > 0)
+            and np.all(np.isfinite(T)) and np.all(T > 0)):
+        raise VerificationError("compute_optimal_path returned non-finite or non-positive sizes")
+    return R, T, {"path": "compute-optimal (numeric.optimum.compute_optimal_path)", "dt": dt, "eps": eps}
 
 
 def resolve_path(path, c_prime) -> tuple[np.ndarray, np.ndarray]:
@@ -529,8 +520,10 @@ def half_accuracy_degree(settings: SkillSettings | None = None) -> float:
         g = 1 + mp.lambertw(-k * mp.exp(-k), 0).real / k
         return mp.fsum(g**n for n in ns) / len(ns) - mp.mpf(1) / 2
 
-    with mp.workdps(30):
-        return float(mp.findroot(f, (mp.mpf("1.0001"), mp.mpf(50)), solver="anderson"))
+    from .roots import illinois
+
+    with mp.workdps(30):  # bracketed: f < 0 just above the ER threshold k = 1, f > 0 at k = 50
+        return float(illinois(f, mp.mpf("1.0001"), mp.mpf(50)))
 
 
 def emergence_table(c_prime, R, T, settings: SkillSettings | None = None, levels=None,
