@@ -67,6 +67,7 @@ __all__ = [
     "potential",
     "potential_stationarity",
     "potential_u_form",
+    "kappa_one_symmetry",
 ]
 
 LL = sp.Symbol("L", positive=True, integer=True)
@@ -218,3 +219,45 @@ def potential_u_form(dt=DT, kappa=KAPPA, u=U):
     a = dt * kappa
     F = (sp.exp(-a * (1 - g)) - sp.exp(-a)) / a
     return u * g - G - F
+
+
+def kappa_one_symmetry(dt=DT) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Why the potential threshold of the concept-text u-form is exactly kappa = 1.
+
+    Write a u-form fixed point as the pair (u, s), s = e^{-d_t u} the chance that a
+    text's other concepts are all learned, u = e^{-d_t kappa s}; at kappa = 1 it is
+    the symmetric system u = e^{-d_t s}, s = e^{-d_t u}, so
+    fixed points come in mirror pairs (u, s) <-> (s, u): the low fixed point of
+    one is the high fixed point of the other (u_low = s_high).  On the fixed-point
+    set the potential reduces to the symmetric expression
+
+        U = -u s + (1 - s - u + e^{-d_t}) / d_t,
+
+    so the two stable fixed points have *equal* potential: the Maxwell
+    (potential) threshold is kappa = 1 for every d_t for which kappa = 1 lies in
+    the bistable range (checked numerically for d_t > e).
+
+    Returns
+    -------
+    tuple
+        (U on the fixed-point set minus the symmetric form, the symmetric form minus
+        its mirror image, the mirror condition: e^{-d_t s} - u after exchanging).
+        All three are 0.
+
+    Examples
+    --------
+    >>> kappa_one_symmetry()
+    (0, 0, 0)
+    """
+    u, s = sp.symbols("u s", positive=True)
+    Uk1 = potential_u_form(dt, 1, u)
+    on_set = Uk1.subs(sp.exp(-dt * u), s)
+    on_set = on_set.subs(sp.exp(-dt * s), u)
+    sym = -u * s + (1 - s - u + sp.exp(-dt)) / dt
+    d1 = sp.simplify(sp.expand(on_set - sym))
+    d2 = sp.simplify(sym - sym.subs({u: s, s: u}, simultaneous=True))
+    # the pair equations swap into each other under (u, s) -> (s, u)
+    eqs = {sp.exp(-dt * s) - u, sp.exp(-dt * u) - s}
+    swapped = {e.subs({u: s, s: u}, simultaneous=True) for e in eqs}
+    d3 = sp.Integer(0) if swapped == eqs else sp.Integer(1)
+    return d1, d2, d3

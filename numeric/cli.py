@@ -49,6 +49,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("crosscheck", "crosscheck", "compare another implementation's numbers with this system's"),
     ("campaign", "campaign", "resumable simulation campaigns (run, report, status)"),
     ("coupled", "coupled", "threshold of a spatially coupled chain (curriculum), certified digits"),
+    ("design", "design", "design the variable degree law (LP or heavy-tail) for a target eps"),
 ]
 
 #: The command modules (full names), in help order.

@@ -53,6 +53,7 @@ __all__ = [
     "SideCode",
     "side_code",
     "check_chain",
+    "check_message",
     "coupled_iterate",
     "coupled_threshold",
     "CoupledThreshold",
@@ -204,6 +205,19 @@ def _chain_run(eps, w, lk, lp, rk, rp, x, scale, max_iter, stop_level, tol):  # 
 @numba.njit(cache=True)
 def _scalar_g(eps, lk, lp, rk, rp, s):  # pragma: no cover - compiled
     return eps * _gf(lk, lp, _one_minus_gf_one_minus(rk, rp, s)) - s
+
+
+@numba.njit(cache=True)
+def _omgo_grid(kind, par, xs):  # pragma: no cover - compiled
+    out = np.empty(xs.size)
+    for i in range(xs.size):
+        out[i] = _one_minus_gf_one_minus(kind, par, xs[i])
+    return out
+
+
+def check_message(code: SideCode, xs) -> np.ndarray:
+    """y = 1 - gf(1 - x) of a side on an array of x (float64, cancellation-free near 0)."""
+    return _omgo_grid(code.kind, code.par, np.ascontiguousarray(xs, dtype=np.float64))
 
 
 @numba.njit(cache=True)
