@@ -43,12 +43,13 @@ exp(2*x - 2)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .degree import MAX_DEGREE, exact
+from .specs import LAW_FAMILIES as SPEC_LAW_FAMILIES
+from .specs import LawSpec, ProjectionSpec, parse_law_spec
 from .notation import X  # noqa: F401  (used by the doctests)
 
 __all__ = [
@@ -73,7 +74,7 @@ __all__ = [
 #: Largest number of explicit terms of a finite-support law (poly, power law with cutoff).
 MAX_FINITE_TERMS = 20_000
 
-LAW_FAMILIES = ("poisson", "poly", "geometric", "regular", "binomial", "powerlaw", "projection")
+LAW_FAMILIES = SPEC_LAW_FAMILIES  # one list, in derivations.specs (incl. node-poly)
 
 _T = sp.Symbol("t", nonnegative=True)
 
@@ -577,24 +578,37 @@ class Projection(GraphLaw):
 # parser
 # ------------------------------------------------------------------------------------
 
-_SPLIT = re.compile(r"/(?=(?:" + "|".join(f for f in LAW_FAMILIES if f != "projection") + r"):)")
-
-
-def _int(text, name):
-    v = exact(text, name)
-    if not v.is_integer:
-        raise ValueError(f"{name} must be an integer, got {text!r}")
-    return v
+def law_from_spec(spec: LawSpec | ProjectionSpec) -> GraphLaw:
+    """The exact SymPy law of a parsed degree-law string (:mod:`derivations.specs`)."""
+    if isinstance(spec, ProjectionSpec):
+        return Projection(law_from_spec(spec.actor), law_from_spec(spec.group))
+    f, p = spec.family, spec.params
+    if f == "poisson":
+        return PoissonLaw(p[0])
+    if f == "poly":
+        return FiniteLaw(p)
+    if f == "geometric":
+        return GeometricLaw(p[0])
+    if f == "regular":
+        return RegularLaw(p[0])
+    if f == "binomial":
+        return BinomialLaw(*p)
+    return PowerLaw(*p)
 
 
 def parse_law(text: str) -> GraphLaw:
-    """Parse a degree-law string of CLI.md.
+    """Parse a degree-law string of CLI.md (node perspective).
+
+    Syntax and parameter domains are those of
+    :func:`derivations.specs.parse_law_spec` (no SymPy); this function builds
+    the exact law.  ``poly:`` and ``node-poly:`` are node-perspective
+    probabilities p_k; ``edge-poly:`` is refused with the spelling that fits.
 
     Parameters
     ----------
     text : str
-        ``poisson:c``, ``poly:p0,p1,...``, ``geometric:a``, ``regular:d``,
-        ``binomial:N,p``, ``powerlaw:tau[,kmin[,kmax]]`` or
+        ``poisson:c``, ``poly:p0,p1,...`` (or ``node-poly:``), ``geometric:a``,
+        ``regular:d``, ``binomial:N,p``, ``powerlaw:tau[,kmin[,kmax]]`` or
         ``projection:ACTORLAW/GROUPLAW``.
 
     Raises
@@ -608,65 +622,16 @@ def parse_law(text: str) -> GraphLaw:
     --------
     >>> parse_law("poly:1/2,0,1/2")
     FiniteLaw(p=(1/2, 0, 1/2))
+    >>> parse_law("node-poly:1/2,0,1/2") == parse_law("poly:1/2,0,1/2")
+    True
     >>> parse_law("projection:poisson:2/poly:0,0,1").spec()
     'projection:poisson:2/poly:0,0,1'
     >>> parse_law("poisson:-1")
     Traceback (most recent call last):
     ...
-    ValueError: law 'poisson:-1': poisson mean c must be >= 0, got -1
+    infoscaling.derivations.specs.SpecError: law 'poisson:-1': poisson mean c must be >= 0, got -1
     """
-    if not isinstance(text, str):
-        raise ValueError(f"law must be a string, got {text!r}")
-    s = text.strip()
-    if len(s) > 200_000:
-        raise ValueError("law string is too long")
-    family, sep, body = s.partition(":")
-    family = family.strip()
-    if not sep or family not in LAW_FAMILIES:
-        raise ValueError(
-            f"law {text!r}: expected one of " + ", ".join(f"{f}:..." for f in LAW_FAMILIES)
-        )
-    if family == "projection":
-        pieces = _SPLIT.split(body.strip())
-        if len(pieces) != 2:
-            raise ValueError(
-                f"law {text!r}: projection takes ACTORLAW/GROUPLAW, e.g. projection:poisson:2/poisson:1"
-            )
-        try:
-            actor = parse_law(pieces[0])
-            group = parse_law(pieces[1])
-            return Projection(actor, group)
-        except ValueError as exc:
-            raise ValueError(f"law {text!r} (projection): {exc}") from None
-    parts = [a.strip() for a in body.split(",")] if body.strip() else []
-    if not parts or any(a == "" for a in parts):
-        raise ValueError(f"law {text!r}: empty parameter")
-    try:
-        if family == "poisson":
-            if len(parts) != 1:
-                raise ValueError("poisson takes one mean, e.g. poisson:2")
-            return PoissonLaw(parts[0])
-        if family == "poly":
-            return FiniteLaw(parts)
-        if family == "geometric":
-            if len(parts) != 1:
-                raise ValueError("geometric takes one ratio a in [0, 1), e.g. geometric:1/2")
-            return GeometricLaw(parts[0])
-        if family == "regular":
-            if len(parts) != 1:
-                raise ValueError("regular takes one integer degree, e.g. regular:3")
-            return RegularLaw(_int(parts[0], "regular d"))
-        if family == "binomial":
-            if len(parts) != 2:
-                raise ValueError("binomial takes N,p, e.g. binomial:10,0.2")
-            return BinomialLaw(_int(parts[0], "binomial N"), parts[1])
-        if len(parts) > 3:
-            raise ValueError("powerlaw takes tau[,kmin[,kmax]], e.g. powerlaw:2.5,1,100")
-        kmin = _int(parts[1], "powerlaw kmin") if len(parts) > 1 else 1
-        kmax = _int(parts[2], "powerlaw kmax") if len(parts) > 2 else None
-        return PowerLaw(parts[0], kmin, kmax)
-    except ValueError as exc:
-        raise ValueError(f"law {text!r}: {exc}") from None
+    return law_from_spec(parse_law_spec(text, argument="law"))
 
 
 # ------------------------------------------------------------------------------------

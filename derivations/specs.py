@@ -551,7 +551,7 @@ def _law_params(family: str, parts: list[str]) -> LawSpec:
     if family == "geometric":
         a = parse_number(one("geometric:1/2"), "geometric a")
         if not 0 <= a < 1:
-            raise SpecError(f"geometric a must be in [0, 1), got {_show(a)}")
+            raise SpecError(f"geometric a must be in [0, 1) (a = 1 does not normalise), got {_show(a)}")
         return LawSpec("geometric", (a,))
     if family == "regular":
         d = _integer(one("regular:3"), "regular d")
