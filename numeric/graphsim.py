@@ -385,10 +385,12 @@ def subcritical_allowance(n: int, branching: float, A: float = 3.0) -> float:
 MAX_NODES = 10**8
 
 #: Peak bytes per stub (configuration model: stub array, shuffle, edge lists; G(n, p): skip
-#: arrays and pair decoding per half-edge) and per node (degrees, union-find arrays), measured
-#: with benchmarks/bench_giant.py --memory (peak RSS over the interpreter's baseline).
-BYTES_PER_STUB = 56
-BYTES_PER_NODE = 64
+#: arrays and pair decoding per half-edge) and per node (degrees, union-find arrays): peak RSS
+#: over the interpreter's baseline was 111 MiB for regular:3, 313 MiB for regular:20, 1109 MiB
+#: for poisson:40 (the costliest per stub) and 211 MiB for projection:poisson:5/poisson:3, all
+#: at n = 1e6; the model gives 137, 656, 1266 and 275 MiB.
+BYTES_PER_STUB = 32
+BYTES_PER_NODE = 48
 
 
 def graph_cost(law, n: int) -> tuple[float, float]:

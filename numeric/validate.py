@@ -39,15 +39,18 @@ argument           domain                                      limit (LimitError
 
 Cost models (measured on the project's 2-core machine, see ``benchmarks/``):
 
-* **memory of one simulated graph**: peeling ``40 B x edges + 40 B x nodes``,
-  giant ``56 B x stubs + 40 B x nodes`` (configuration model: stubs =
-  ``n x`` mean degree; G(n, p): edges = ``n c / 2``).  One graph may use at
-  most :data:`GRAPH_BYTES` (4 GiB), all workers together
+* **memory of one simulated graph**: peeling ``40 B x edges + 40 B x nodes``
+  (measured peak 113 MiB for (3,6) at n = 1e6, model 172 MiB; 226 MiB for
+  poisson:27/poisson:12 at n = 2e5, model 231 MiB), giant ``32 B x stubs +
+  48 B x nodes`` with stubs = ``n x`` mean degree (measured 1109 MiB for
+  G(n, 40/n) at n = 1e6, the costliest sampler per stub, model 1266 MiB).  One
+  graph may use at most :data:`GRAPH_BYTES` (4 GiB), all workers together
   :data:`TOTAL_BYTES` (16 GiB);
 * **time of a campaign**: ``trials x (edges + nodes + 1000)`` elementary steps
-  (the 1000 covers the per-trial overhead) at most :data:`SIM_WORK` = 4e10
-  (about 30-45 minutes on 2 cores at the measured 1.5-2.5e7 steps per second
-  per core);
+  (the 1000 covers the measured ~150 us per-trial overhead) at most
+  :data:`SIM_WORK` = 1.8e10: about one hour on 2 cores at the slowest measured
+  rate (2.5e6 steps per second per core, bipartite projections; G(n, p) and the
+  configuration model run at 4-5e6, peeling at 0.5-1e7);
 * **sweep**: ``points x 0.05 s x max(1, dps/20)**2`` at most
   :data:`SWEEP_SECONDS` = 1800 s (the measured 13-40 ms per point at 20 digits,
   with a margin; the high-precision stage grows about quadratically with the
@@ -105,6 +108,7 @@ __all__ = [
     "MAX_WORKERS",
     "GRAPH_BYTES",
     "TOTAL_BYTES",
+    "WORKER_BYTES",
     "SIM_WORK",
     "SWEEP_SECONDS",
     "SWEEP_POINT_SECONDS",
@@ -127,8 +131,10 @@ MAX_WORKERS = 64
 #: Memory budget of one simulated graph instance, and of all workers together.
 GRAPH_BYTES = 4 * 2**30
 TOTAL_BYTES = 16 * 2**30
+#: Memory of one worker process besides its graph (interpreter, NumPy, numba kernels; measured ~100 MiB).
+WORKER_BYTES = 2**28
 #: Work budget of one simulation campaign: trials x (edges + nodes + overhead).
-SIM_WORK = 4e10
+SIM_WORK = 1.8e10
 #: Per-trial overhead in elementary steps (task dispatch, RNG set-up).
 TRIAL_OVERHEAD = 1000
 #: Time budget of one sweep, and the per-point cost at 20 digits used to check it.
@@ -421,7 +427,11 @@ def sweep_points(value, digits: int, argument: str = "--points") -> int:
 
 
 def memory(bytes_needed: float, argument: str, what: str, workers_: int = 1) -> None:
-    """Refuse (LimitError naming ``argument``) one graph above GRAPH_BYTES or all workers above TOTAL_BYTES.
+    """Refuse (LimitError) one graph above GRAPH_BYTES, or all workers above TOTAL_BYTES.
+
+    Each worker process also costs :data:`WORKER_BYTES` (interpreter, NumPy,
+    compiled kernels) on top of its graph.  The per-graph limit names
+    ``argument``; the total names ``--workers``.
 
     Examples
     --------
@@ -429,17 +439,20 @@ def memory(bytes_needed: float, argument: str, what: str, workers_: int = 1) -> 
     >>> memory(5 * 2**30, "--n", "one graph")
     Traceback (most recent call last):
     ...
-    infoscaling.numeric.errors.LimitError: --n: one graph would need about 5 GiB of memory; limit 4 GiB per graph (16 GiB for all workers)
+    infoscaling.numeric.errors.LimitError: --n: one graph would need about 5 GiB of memory; limit 4 GiB per graph
+    >>> memory(2**30, "--n", "one graph", 16)
+    Traceback (most recent call last):
+    ...
+    infoscaling.numeric.errors.LimitError: --workers: 16 workers with one graph each would need about 20 GiB of memory; limit 16 GiB for all workers
     """
-    total = bytes_needed * max(1, workers_)
-    if bytes_needed > GRAPH_BYTES or total > TOTAL_BYTES:
-        arg = argument if bytes_needed > GRAPH_BYTES else "--workers"
-        extra = "" if workers_ <= 1 else f" x {workers_} workers"
-        raise LimitError(
-            f"{arg}: {what} would need about {bytes_needed / 2**30:.3g} GiB of memory{extra}; "
-            f"limit {GRAPH_BYTES / 2**30:.0f} GiB per graph ({TOTAL_BYTES / 2**30:.0f} GiB for all workers)",
-            arg,
-        )
+    if bytes_needed > GRAPH_BYTES:
+        raise LimitError(f"{argument}: {what} would need about {bytes_needed / 2**30:.3g} GiB of memory; "
+                         f"limit {GRAPH_BYTES / 2**30:.0f} GiB per graph", argument)
+    w = max(1, int(workers_))
+    total = w * (bytes_needed + WORKER_BYTES) if w > 1 else bytes_needed
+    if total > TOTAL_BYTES:
+        raise LimitError(f"--workers: {w} workers with one graph each would need about {total / 2**30:.3g} GiB "
+                         f"of memory; limit {TOTAL_BYTES / 2**30:.0f} GiB for all workers", "--workers")
 
 
 def simulation_work(trials_: int, steps_per_trial: float, argument: str = "--trials") -> None:
@@ -451,14 +464,14 @@ def simulation_work(trials_: int, steps_per_trial: float, argument: str = "--tri
     >>> simulation_work(10**7, 3e5)
     Traceback (most recent call last):
     ...
-    infoscaling.numeric.errors.LimitError: --trials: got 10000000; allowed: at most 132890 trials of 3.01e+05 steps each (work budget 4e+10 steps, about 30-45 min on 2 cores)
+    infoscaling.numeric.errors.LimitError: --trials: got 10000000; allowed: at most 59800 trials of 3.01e+05 steps each (work budget 1.8e+10 steps, about one hour on 2 cores)
     """
     per = float(steps_per_trial) + TRIAL_OVERHEAD
     if trials_ * per > SIM_WORK:
         top = int(SIM_WORK // per)
         raise input_error(argument, trials_,
                           f"at most {top} trials of {per:.3g} steps each (work budget {SIM_WORK:g} steps, "
-                          f"about 30-45 min on 2 cores)", LimitError)
+                          f"about one hour on 2 cores)", LimitError)
 
 
 def from_spec_error(exc: ValueError, argument: str) -> InputError:
