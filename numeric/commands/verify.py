@@ -77,16 +77,26 @@ def parse_budget(text) -> float | None:
     return v
 
 
-def run(args) -> CommandResult:
+def compute(claims=None, profile="quick", workers=None, budget=None, fmt="text", output=None) -> CommandResult:
+    """``infoscaling verify`` as a function of plain arguments: the JSON object, exit status and rendering.
+
+    ``claims`` is the ``--claims`` text (comma-separated ids; None: all), ``fmt``
+    the ``--format`` (``json`` is also what ``--json`` selects).  Shared with the
+    Python front door (``infoscaling.verify``).
+    """
+    from ..claims import PROFILES
     from ..claims.runner import run_claims
     from ..report import summary, to_json, to_markdown, to_text
 
-    fmt = "json" if args.json else args.format
-    workers = parse_workers(args.workers)
-    budget = parse_budget(args.budget)
-    if args.output is not None:
-        check_output_path(args.output, "--output")
-    claims = select(args.claims)
+    if profile not in PROFILES:
+        raise input_error("--profile", profile, " or ".join(PROFILES))
+    if fmt not in FORMATS:
+        raise input_error("--format", fmt, " or ".join(FORMATS))
+    workers = parse_workers(workers)
+    budget = parse_budget(budget)
+    if output is not None:
+        check_output_path(output, "--output")
+    claims = select(claims)
 
     def started(c):
         print(f"verify: {c.id} ...", file=sys.stderr, flush=True)
@@ -94,15 +104,20 @@ def run(args) -> CommandResult:
     def finished(c, r):
         print(f"verify: {c.id} {r.verdict} ({r.seconds:.1f} s)", file=sys.stderr, flush=True)
 
-    results = run_claims(claims, args.profile, workers=workers, budget=budget,
+    results = run_claims(claims, profile, workers=workers, budget=budget,
                          on_start=started, on_done=finished)
-    data = to_json(results, args.profile)
+    data = to_json(results, profile)
     text = {"json": lambda: dumps(data), "text": lambda: to_text(results),
-            "markdown": lambda: to_markdown(results, args.profile)}[fmt]()
+            "markdown": lambda: to_markdown(results, profile)}[fmt]()
     code = 1 if summary(results)["failed"] else 0
-    if args.output is not None:
-        atomic_write(args.output, text + "\n")
-        data["output"] = str(args.output)
-        print(f"verify: wrote the {fmt} report to {args.output}", file=sys.stderr)
+    if output is not None:
+        atomic_write(output, text + "\n")
+        data["output"] = str(output)
+        print(f"verify: wrote the {fmt} report to {output}", file=sys.stderr)
         text = to_text(results) if fmt != "json" else dumps(data)
     return CommandResult(data, code, text)
+
+
+def run(args) -> CommandResult:
+    return compute(args.claims, args.profile, workers=args.workers, budget=args.budget,
+                   fmt="json" if args.json else args.format, output=args.output)
