@@ -69,6 +69,9 @@ __all__ = [
     "interval_newton",
     "sign_change",
     "certify",
+    "certify_many",
+    "certified_from_ball",
+    "certified_exact",
     "certified_digits",
     "decimal_bounds",
     "contains",
@@ -114,6 +117,8 @@ def arb_of(value) -> arb:
         return value
     if isinstance(value, bool):
         raise TypeError("arb_of: bool is not a number")
+    if isinstance(value, (fmpz, fmpq)):
+        return arb(value)
     if isinstance(value, int):
         return arb(fmpz(value))
     if isinstance(value, Fraction):
@@ -297,6 +302,19 @@ def certified_from_ball(ball: arb, dps: int, method: str, cap: int | None = None
     return Certified(ball, text, k, dps, decimal_bounds(ball, k + 3), method)
 
 
+def certified_exact(q, dps: int, method: str) -> Certified:
+    """A :class:`Certified` for an exactly known rational ``q`` (int, Fraction, SymPy rational)."""
+    q = Fraction(int(q.p), int(q.q)) if hasattr(q, "p") else Fraction(q)
+    k = dps + 10
+    if q == 0:
+        text = _format(0, 0, dps)
+    else:
+        m, e = _round_sig(q, dps)
+        text = _format(m, e, dps)
+    return Certified(arb(fmpq(q.numerator, q.denominator)), text, k, dps,
+                     (_directed(q, k + 3, up=False), _directed(q, k + 3, up=True)), method)
+
+
 def certify(compute: Callable[[], arb], dps: int, method: str, *, guard: int = 10,
             rounds: int = 3, name: str = "value") -> Certified:
     """Evaluate the ball computation ``compute()`` until its enclosure fixes ``dps`` digits.
@@ -337,6 +355,34 @@ def certify(compute: Callable[[], arb], dps: int, method: str, *, guard: int = 1
         bits *= 2
     raise VerificationError(f"{name}: the enclosure certifies only {last or 0} digits "
                             f"(asked for {dps}) after {rounds} precision doublings")
+
+
+def certify_many(compute: Callable[[], dict], dps: int, methods, *, guard: int = 10,
+                 rounds: int = 3, name: str = "value") -> dict:
+    """:func:`certify` for several values computed together (e.g. a root and functions of it).
+
+    ``compute()`` returns ``{key: arb}``; ``methods`` is one description for
+    all keys or a dict per key.  The precision doubles until every key's
+    enclosure fixes ``dps`` digits.  Returns ``{key: Certified}``.
+    """
+    bits = bits_for(dps + guard)
+    worst = None
+    for _ in range(rounds):
+        with workprec(bits):
+            try:
+                balls = compute()
+            except VerificationError as exc:
+                worst = (name, str(exc))
+                bits *= 2
+                continue
+        ks = {k: certified_digits(b, dps + guard) if b.is_finite() else 0 for k, b in balls.items()}
+        if all(k >= dps for k in ks.values()):
+            return {k: certified_from_ball(b, dps, methods[k] if isinstance(methods, dict) else methods,
+                                           cap=dps + guard) for k, b in balls.items()}
+        bad = min(ks, key=ks.get)
+        worst = (bad, f"the enclosure certifies only {ks[bad]} digits (asked for {dps})")
+        bits *= 2
+    raise VerificationError(f"{name}: {worst[0]}: {worst[1]} after {rounds} precision doublings")
 
 
 # ---------------------------------------------------------------------------

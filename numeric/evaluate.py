@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import mpmath as mp
 import numpy as np
 import sympy as sp
-from infoscaling.derivations.degree import exact
+from infoscaling.derivations.degree import Binomial, Poisson, Regular, exact
 from infoscaling.derivations.ensemble import Ensemble
 from infoscaling.derivations.notation import X
 
@@ -68,9 +68,183 @@ def _mp(expr):
     return lambdify_mp(X, expr)
 
 
+# ---------------------------------------------------------------------------
+# compile once per *family*: derive with symbolic parameters, bind numbers late
+# ---------------------------------------------------------------------------
+
+def _side_twin(side, tag: str):
+    """``(symbolic side, parameter symbols, parameter values, key)`` of one degree law.
+
+    Regular, Poisson and binomial laws are derived with symbolic parameters
+    (so the derivation and the compiled code do not depend on the size of a
+    degree or of a binomial exponent: ``(1 - p + p x)^(N - 1)`` stays a power
+    with a symbolic exponent instead of an exact rational with millions of
+    digits); finite-support laws stay concrete.
+    """
+    if isinstance(side, Regular):
+        d = sp.Symbol(f"d_{tag}", positive=True, integer=True)
+        return Regular(d), (d,), (side.d,), "regular"
+    if isinstance(side, Poisson):
+        m = sp.Symbol(f"m_{tag}", positive=True)
+        return Poisson(m), (m,), (side.m,), "poisson"
+    if isinstance(side, Binomial):
+        n, p = sp.Symbol(f"N_{tag}", positive=True), sp.Symbol(f"p_{tag}", positive=True)
+        return Binomial(n, p), (n, p), (side.N, side.p), "binomial"
+    return side, (), (), side
+
+
+def family_key(ens: Ensemble):
+    """Cache key of the compiled code of ``ens``: its two families (and concrete finite laws)."""
+    return (_side_twin(ens.var, "v")[3], _side_twin(ens.check, "c")[3])
+
+
+def family_params(ens: Ensemble) -> tuple:
+    """Exact parameter values of ``ens`` in the order of :func:`family_function`'s symbols."""
+    return _side_twin(ens.var, "v")[2] + _side_twin(ens.check, "c")[2]
+
+
+class _Family:
+    """Symbolic twin of a family pair with lazily compiled functions (mpmath, numpy, arb)."""
+
+    def __init__(self, ens: Ensemble):
+        v, vs, _, _ = _side_twin(ens.var, "v")
+        c, cs, _, _ = _side_twin(ens.check, "c")
+        self.twin = Ensemble(v, c)
+        self.symbols = vs + cs
+        self.exprs: dict = {}
+        self.compiled: dict = {}
+
+    def expr(self, name: str, builder):
+        if name not in self.exprs:
+            # a symbolic exponent differentiates to e b^e b'/b: powsimp folds b^e/b
+            # into b^(e-1), so nothing is divided by a base that vanishes (x = 1)
+            self.exprs[name] = sp.powsimp(builder(self.twin))
+        return self.exprs[name]
+
+    def function(self, name: str, builder, backend: str):
+        key = (name, backend)
+        if key not in self.compiled:
+            expr = self.expr(name, builder)
+            args = (X,) + self.symbols
+            if backend == "arb":
+                from .certify import arb_lambdify
+
+                self.compiled[key] = arb_lambdify(args, expr)
+            else:
+                self.compiled[key] = lambdify_mp(args, expr, modules=backend)
+        return self.compiled[key]
+
+
+_FAMILIES: dict = {}
+
+
+def _family_of(ens: Ensemble) -> _Family:
+    key = family_key(ens)
+    fam = _FAMILIES.get(key)
+    if fam is None:
+        if len(_FAMILIES) > 128:
+            _FAMILIES.clear()
+        fam = _FAMILIES[key] = _Family(ens)
+    return fam
+
+
+def _mpf_exact(q):
+    q = sp.sympify(q)
+    if q.is_Rational:
+        return mp.mpf(int(q.p)) / int(q.q)
+    return mp.mpf(sp.N(q, mp.mp.dps + 10))
+
+
+class _Bound:
+    """A compiled family function of (x, *params) with this ensemble's parameters bound.
+
+    Parameters are converted from their exact values at the precision in force
+    at each call (mpmath, Arb) or once (numpy floats).
+    """
+
+    __slots__ = ("f", "params", "backend", "_prec", "_vals")
+
+    def __init__(self, f, params, backend):
+        self.f, self.params, self.backend = f, tuple(params), backend
+        self._prec, self._vals = None, ()
+        if backend == "numpy":
+            self._vals = tuple(float(p) for p in self.params)
+
+    def _values(self):
+        if self.backend == "numpy" or not self.params:
+            return self._vals
+        if self.backend == "arb":
+            from flint import ctx
+
+            from .certify import arb_of
+
+            prec = ctx.prec
+            if prec != self._prec:
+                self._vals, self._prec = tuple(arb_of(sp.Rational(p)) for p in self.params), prec
+            return self._vals
+        prec = mp.mp.prec
+        if prec != self._prec:
+            self._vals, self._prec = tuple(_mpf_exact(p) for p in self.params), prec
+        return self._vals
+
+    def __call__(self, x):
+        return self.f(x, *self._values())
+
+
+def family_function(ens: Ensemble, name: str, builder, backend: str = "mpmath"):
+    """Callable of x for ``builder(ensemble)`` (a SymPy expression in X), compiled once per family.
+
+    Parameters
+    ----------
+    ens : Ensemble
+    name : str
+        Unique name of the quantity (the cache key together with the family).
+    builder : callable
+        ``Ensemble -> sympy.Expr`` in :data:`derivations.notation.X`; it is
+        called on the family's *symbolic twin*, so it must use only the
+        ensemble's methods (lam, rho, L, L1, eps_of_x, ...).
+    backend : {"mpmath", "numpy", "arb"}
+
+    Examples
+    --------
+    >>> from infoscaling.derivations.ensemble import parse_ensemble
+    >>> f = family_function(parse_ensemble("regular:3/regular:6"), "eps_of_x", lambda e: e.eps_of_x(X))
+    >>> with mp.workdps(20):
+    ...     print(f(mp.mpf("0.26")))
+    0.42944075409748011667
+    """
+    fam = _family_of(ens)
+    return _Bound(fam.function(name, builder, backend), family_params(ens), backend)
+
+
+#: Quantities of every ensemble (SymPy builders on the symbolic twin).
+BUILDERS = {
+    "lam": lambda e: e.lam(X),
+    "rho": lambda e: e.rho(X),
+    "L": lambda e: e.L(X),
+    "dlam": lambda e: sp.diff(e.lam(X), X),
+    "ddlam": lambda e: sp.diff(e.lam(X), X, 2),
+    "drho": lambda e: sp.diff(e.rho(X), X),
+    "y": lambda e: e.y_of_x(X),
+    "eps_of_x": lambda e: e.eps_of_x(X),
+    "deps_dx": lambda e: e.deps_dx(X),
+    "d2eps_dx2": lambda e: sp.diff(e.deps_dx(X), X),
+}
+
+
+def ball_function(ens: Ensemble, name: str):
+    """Arb (ball) version of one of :data:`BUILDERS` for ``ens`` (compiled once per family)."""
+    return family_function(ens, name, BUILDERS[name], "arb")
+
+
 @dataclass(frozen=True)
 class CompiledEnsemble:
-    """Numeric callables of an ensemble (mpmath at the caller's precision; ``*_f`` float64)."""
+    """Numeric callables of an ensemble (mpmath at the caller's precision; ``*_f`` float64).
+
+    Built from code compiled once per family (:func:`family_function`), so a
+    threshold, its scaling parameters and the DE fixed points share one
+    compilation, and large degrees cost no more than small ones.
+    """
 
     ensemble: Ensemble
     lam: object
@@ -93,27 +267,58 @@ class CompiledEnsemble:
     def y(self, x):
         return 1 - self.rho(1 - x)
 
+    def ball(self, name: str):
+        """Arb version of ``name`` (``eps_of_x``, ``deps_dx``, ``d2eps_dx2``, ``lam``, ``rho``, ``L``, ``y``...)."""
+        return ball_function(self.ensemble, name)
+
+
+def low_degree_variables(ens: Ensemble) -> bool:
+    """True when lambda(0) > 0, decided by a ball evaluation (exact SymPy only if the ball touches 0).
+
+    SymPy's exact ``lambda(0)`` of a binomial law is a rational with about
+    N log10(1/(1-p)) digits; the ball decides without forming it.
+    """
+    from .certify import workprec
+
+    with workprec(128):
+        v = ball_function(ens, "lam")(_arb_zero())
+    if v.is_zero():
+        return False
+    if v > 0:
+        return True
+    return ens.has_low_degree_variables  # pragma: no cover - ball straddles 0 (cannot happen for these laws)
+
+
+def _arb_zero():
+    from flint import arb
+
+    return arb(0)
+
 
 @functools.lru_cache(maxsize=256)
 def compile_ensemble(ens: Ensemble) -> CompiledEnsemble:
-    """Lambdify the generating functions of ``ens`` (cached per ensemble)."""
-    lam, rho, L = ens.lam(X), ens.rho(X), ens.L(X)
-    dlam = sp.diff(lam, X)
+    """Numeric callables of ``ens`` (cached per ensemble; code compiled once per family)."""
+    def mpf(name):
+        return family_function(ens, name, BUILDERS[name], "mpmath")
+
+    def npf(name):
+        return family_function(ens, name, BUILDERS[name], "numpy")
+
     with np.errstate(all="ignore"):
         return CompiledEnsemble(
             ensemble=ens,
-            lam=_mp(lam),
-            rho=_mp(rho),
-            L=_mp(L),
-            dlam=_mp(dlam),
-            ddlam=_mp(sp.diff(dlam, X)),
-            drho=_mp(sp.diff(rho, X)),
-            eps_of_x=_mp(ens.eps_of_x(X)),
-            deps_dx=_mp(ens.deps_dx(X)),
-            lam_f=lambdify_mp(X, lam, modules="numpy"),
-            rho_f=lambdify_mp(X, rho, modules="numpy"),
-            L_f=lambdify_mp(X, L, modules="numpy"),
-            low_degree=ens.has_low_degree_variables,
+            lam=mpf("lam"),
+            rho=mpf("rho"),
+            L=mpf("L"),
+            dlam=mpf("dlam"),
+            ddlam=mpf("ddlam"),
+            drho=mpf("drho"),
+            eps_of_x=mpf("eps_of_x"),
+            deps_dx=mpf("deps_dx"),
+            lam_f=npf("lam"),
+            rho_f=npf("rho"),
+            L_f=npf("L"),
+            low_degree=low_degree_variables(ens),
         )
 
 

@@ -22,15 +22,12 @@ from dataclasses import dataclass
 import mpmath as mp
 
 from . import validate
+from .errors import VerificationError  # the one class of the error taxonomy (CLI exit 1)
 
 __all__ = ["MAX_DPS", "check_dps", "Verified", "verified", "agree_digits", "fmt", "VerificationError"]
 
 #: Largest decimal precision accepted from users (beyond it runs take hours); see numeric.validate.
 MAX_DPS = validate.DPS_MAX
-
-
-class VerificationError(ArithmeticError):
-    """A value could not be confirmed to the requested number of digits."""
 
 
 def check_dps(dps, name: str = "dps") -> int:

@@ -14,12 +14,22 @@ BP threshold (MODEL.md 1.3):
   (no cut at x >= 0.1).
 
 Critical points are located by a sign scan of eps'(x) on a mixed linear /
-geometric grid, then refined by a bracketed solver at the working precision;
-the value is recomputed at a higher precision and only agreeing digits are
-reported.  An interval enclosure is computed with ``mpmath.iv`` when the
-generating functions can be evaluated in interval arithmetic (regular,
-finite-support, Poisson, binomial): the sign change of eps' is certified at the
-ends of a tiny interval around x*, and eps is enclosed over that interval.
+geometric grid, then refined by a bracketed solver (mpmath, the evaluation
+API).  Every printed number is then **certified** in ball arithmetic
+(:mod:`numeric.certify`, FLINT/Arb): an interval Newton step on eps'(x)
+(with eps''(x), both derived symbolically) proves a unique critical point in
+a tiny ball X, and eps(X), y(X) enclose the threshold and y*.  The printed
+digits are those on which both ends of the enclosure agree, and the mpmath
+value must lie in the enclosure (an independent cross-check).  The MAP
+threshold is certified the same way on A(x) - r (the Maxwell condition).
+
+The code is compiled once per *family* of ensembles with symbolic
+parameters (:func:`numeric.evaluate.family_function`), so its cost does not
+grow with the degrees: ``regular:300/regular:600``,
+``regular:100000/regular:200000`` and ``concept-text:...,R=1e7`` take about
+as long as ``regular:3/regular:6``.  Closed forms that need a polynomial
+factorisation (regular ensembles) are derived only for check degrees up to
+:data:`CLOSED_FORM_MAX_DEGREE`.
 
 Examples
 --------
@@ -35,6 +45,7 @@ False
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import mpmath as mp
@@ -43,10 +54,17 @@ from infoscaling.derivations import thresholds as dth
 from infoscaling.derivations.ensemble import Ensemble
 from infoscaling.derivations.notation import X
 
+from . import certify as cz
 from .evaluate import compile_ensemble, critical_brackets, lambdify_mp
-from .precision import VerificationError, agree_digits, check_dps, directed, fmt
+from .precision import VerificationError, agree_digits, check_dps, fmt
+from .roots import illinois
 
-__all__ = ["ThresholdResult", "bp_threshold", "map_threshold", "threshold", "critical_brackets"]
+__all__ = ["ThresholdResult", "bp_threshold", "map_threshold", "threshold", "critical_brackets",
+           "critical_ball", "CLOSED_FORM_MAX_DEGREE"]
+
+#: Largest check degree (regular ensembles) for which the closed form (a root of the derived
+#: polynomial, found by factorisation) is computed: about 1 s at degree 100, growing fast beyond.
+CLOSED_FORM_MAX_DEGREE = 100
 
 
 @dataclass
@@ -67,6 +85,10 @@ class ThresholdResult:
     closed_form_latex: str | None = None
     jumps: list = field(default_factory=list)
     note: str | None = None
+    enclosures: dict = field(default_factory=dict)
+    certified_by: dict = field(default_factory=dict)
+    x_text: str | None = None
+    y_text: str | None = None
 
     def to_json(self) -> dict:
         with mp.workdps(self.dps + 20):
@@ -76,8 +98,8 @@ class ThresholdResult:
         return {
             "kind": self.kind,
             "threshold": self.text,
-            "x": None if self.x is None else fmt(self.x, self.dps),
-            "y": None if self.y is None else fmt(self.y, self.dps),
+            "x": self.x_text if self.x_text is not None else (None if self.x is None else fmt(self.x, self.dps)),
+            "y": self.y_text if self.y_text is not None else (None if self.y is None else fmt(self.y, self.dps)),
             "sharp": self.sharp,
             "limited_by": self.limited_by,
             "dps": self.dps,
@@ -86,57 +108,29 @@ class ThresholdResult:
             "closed_form_latex": self.closed_form_latex,
             "jumps": [fmt(j, self.dps) for j in self.jumps],
             "note": self.note,
+            "enclosures": {k: list(v) for k, v in self.enclosures.items()},
+            "certified_by": dict(self.certified_by),
         }
 
 
 def _refine(ce, a, b):
-    f = ce.deps_dx
-    fa, fb = f(mp.mpf(a)), f(mp.mpf(b))
-    if fa == 0:
-        return mp.mpf(a)
-    if fb == 0:
-        return mp.mpf(b)
-    x = mp.findroot(f, (mp.mpf(a), mp.mpf(b)), solver="anderson")
-    return x
+    """Critical point of eps(x) in the scan bracket [a, b] at the current precision."""
+    return illinois(ce.deps_dx, a, b)
 
 
 def _candidates(ens: Ensemble):
-    """Return (kind, candidate list) where each candidate is ('tangency', a, b) or ('stability', s)."""
+    """Return (mode, minima brackets, stability bound or None)."""
     ce = compile_ensemble(ens)
     brackets = critical_brackets(ens)
     mins = [(a, b) for a, b, k in brackets if k == "min"]
     if not ce.low_degree:
-        s = ens.stability_bound()
-        return "infimum", mins, s
+        return "infimum", mins, ens.stability_bound()
     return "jump", mins, None
 
 
-def _enclosure(ens: Ensemble, x_star, dps: int):
-    """Rigorous interval for eps* from a certified sign change of eps' around x_star."""
-    from mpmath import iv
-
-    try:
-        mods = [{"mpf": iv.mpf, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt}, "mpmath"]
-        deps = lambdify_mp(X, ens.deps_dx(X), modules=mods)
-        epsx = lambdify_mp(X, ens.eps_of_x(X), modules=mods)
-        old = iv.dps
-        iv.dps = 2 * dps + 20
-        try:
-            d = iv.mpf(10) ** (-(dps + 5))
-            xs = iv.mpf(str(mp.nstr(x_star, 2 * dps + 15)))
-            lo, hi = xs - d, xs + d
-            left = deps(iv.mpf(lo.a))
-            right = deps(iv.mpf(hi.b))
-            if not (left.b < 0 and right.a > 0):
-                return None
-            box = epsx(iv.mpf([lo.a, hi.b]))
-            val = epsx(xs)
-            lo_v, hi_v = box.a, min(box.b, val.b)
-            return (directed(mp.mpf(lo_v), dps + 3, up=False), directed(mp.mpf(hi_v), dps + 3, up=True))
-        finally:
-            iv.dps = old
-    except Exception:  # noqa: BLE001 - interval evaluation unsupported for this expression
-        return None
+def _exact_mpf(q):
+    q = sp.sympify(q)
+    return mp.mpf(int(q.p)) / int(q.q) if q.is_Rational else mp.mpf(sp.N(q, mp.mp.dps + 5))
 
 
 def _solve_bp(ens: Ensemble, structure):
@@ -153,11 +147,11 @@ def _solve_bp(ens: Ensemble, structure):
             if best is None or v < best[0]:
                 best = (v, x, "tangency")
         if s is not sp.oo:
-            sv = mp.mpf(sp.Rational(s).p) / sp.Rational(s).q if s.is_Rational else mp.mpf(sp.N(s, mp.mp.dps + 5))
+            sv = _exact_mpf(s)
             if best is None or sv <= best[0]:
                 best = (sv, mp.mpf(0), "stability")
         if best is None:  # eps(x) increasing from eps(0+) = oo? cannot happen with lambda(0)=0
-            return None
+            return None, None, "none", []
         return best[0], best[1], best[2], [v for v, _ in pts]
     # jumps: local minima that are suffix minima of eps(x)
     jumps = []
@@ -172,67 +166,155 @@ def _solve_bp(ens: Ensemble, structure):
     return v, x, "tangency", [j[0] for j in sorted(jumps, key=lambda t: -t[0])]
 
 
+def critical_ball(ens: Ensemble, x0):
+    """Arb ball certified (interval Newton on eps', with eps'') to hold the unique critical point near ``x0``.
+
+    Evaluated at the current Arb precision (use inside :func:`numeric.certify.workprec`).
+    """
+    ce = compile_ensemble(ens)
+    return cz.interval_newton(ce.ball("deps_dx"), ce.ball("d2eps_dx2"), x0)
+
+
+_NEWTON = ("interval Newton on eps'(x) (with eps''(x), derived) proves a unique critical point in a ball X; "
+           "arb encloses eps(X)")
+
+
+def _certify_tangency(ens: Ensemble, x0, dps: int) -> dict:
+    ce = compile_ensemble(ens)
+    eps_b, y_b = ce.ball("eps_of_x"), ce.ball("y")
+
+    def compute():
+        X = critical_ball(ens, x0)
+        return {"threshold": eps_b(X), "x": X, "y": y_b(X)}
+
+    methods = {"threshold": _NEWTON, "x": "interval Newton on eps'(x)",
+               "y": "arb: y(X) = 1 - rho(1 - X) over the certified ball X"}
+    return cz.certify_many(compute, dps, methods, name="threshold")
+
+
+def _cross_check(name: str, cert, value, dps: int) -> None:
+    """The mpmath value (independent evaluation) must lie in the certified enclosure, to its own accuracy."""
+    from flint import arb
+
+    with cz.workprec(cz.bits_for(2 * dps + 30)):
+        v = cz.arb_of(value)
+        tol = abs(v) * arb(10) ** (-(dps + 8)) + arb(10) ** (-(2 * dps + 20))
+        if not (v + arb(0, tol.upper())).overlaps(cert.ball):
+            raise VerificationError(f"{name}: the mpmath value {fmt(value, dps + 5)} lies outside the "
+                                    f"certified enclosure {list(cert.enclosure)}")
+
+
+def _closed_form_of(ens: Ensemble, low_degree: bool):
+    """The derived closed form when it is affordable (see :data:`CLOSED_FORM_MAX_DEGREE`), else None."""
+    from infoscaling.derivations.degree import Poisson, Regular
+
+    var, chk = ens.var, ens.check
+    if isinstance(var, Poisson) and isinstance(chk, Poisson):
+        return dth.closed_form(ens)
+    if isinstance(var, Regular) and isinstance(chk, Regular):
+        if int(var.d) == 2 or (int(chk.d) <= CLOSED_FORM_MAX_DEGREE and int(var.d) <= CLOSED_FORM_MAX_DEGREE):
+            return dth.closed_form(ens)
+        return None
+    if low_degree:
+        return None  # closed_form has nothing for error-floor ensembles other than Poisson pairs
+    return dth.closed_form(ens)
+
+
+def _check_closed_form(cf, cert, dps: int) -> None:
+    """The closed form must agree with the certified direct minimisation."""
+    try:
+        ball = cz.certify(lambda: cz.arb_lambdify([], cf["expr"])(), dps, "closed form", name="closed form").ball
+        if not ball.overlaps(cert.ball):
+            raise VerificationError(f"closed form {cf['kind']} disagrees with the certified direct minimisation")
+        return
+    except cz.NotCertifiable:  # a CRootOf (regular ensembles): compare at high precision with mpmath
+        pass
+    with mp.workdps(2 * dps + 20):
+        cval = _exact_mpf(cf["expr"]) if cf["expr"].is_Rational else mp.mpf(sp.N(cf["expr"], 2 * dps + 20))
+        if not cz.contains(cert.enclosure, cval) and agree_digits(cval, cert.value) < dps + 3:
+            raise VerificationError(f"closed form {cf['kind']} disagrees with direct minimisation: "
+                                    f"{fmt(cval, dps)} vs {cert.text}")
+
+
+def _exact_certified(q, dps: int, method: str):
+    """A certified exact rational."""
+    return cz.certified_exact(sp.Rational(q), dps, method)
+
+
 def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
-    """BP threshold of ``ens`` with every reported digit verified.
+    """BP threshold of ``ens``; every printed digit certified by a ball enclosure.
 
     Parameters
     ----------
     ens : Ensemble
     dps : int
-        Significant digits to report (1..1000).
+        Significant digits to report.
 
     Returns
     -------
     ThresholdResult
         ``value`` None and ``sharp`` False when the ensemble has degree-0/1
-        variables and eps(x) is monotone (no jump).
+        variables and eps(x) is monotone (no jump).  ``enclosures`` maps
+        ``threshold``, ``x``, ``y`` to decimal ``[lo, hi]`` (rounded outward);
+        ``certified_by`` says how; ``digits`` is the number of significant
+        digits the threshold's enclosure determines.
 
     Raises
     ------
     ValueError
         Invalid ``dps``.
     VerificationError
-        When the two precisions do not agree to ``dps`` digits.
+        When the enclosure cannot fix ``dps`` digits, or the mpmath value or
+        the closed form falls outside it.
     """
     dps = check_dps(dps)
     structure = _candidates(ens)
     ce = compile_ensemble(ens)
     with mp.workdps(dps + 15):
-        r1 = _solve_bp(ens, structure)
-    hi = 2 * dps + 15
-    with mp.workdps(hi):
-        r2 = _solve_bp(ens, structure)
-        if r2 is None or r2[0] is None:
-            return ThresholdResult("bp", None, None, None, False, "none", dps, None, None, None,
-                                   note="eps(x) is monotone: the residual erasure changes "
-                                        "continuously, there is no sharp threshold")
-        v1, v2 = r1[0], r2[0]
-        digits = min(agree_digits(v1, v2), hi)
-        if digits < dps:
-            raise VerificationError(f"threshold: only {digits} digits verified (asked for {dps})")
-        v, x, limited_by, jumps = r2
-        if x != 0 and min(agree_digits(r1[1], x), hi) < dps:
-            raise VerificationError(f"threshold: critical point x verified to fewer than {dps} digits")
-        y = ce.y(x)
-        text = fmt(v, dps)
-        cf = dth.closed_form(ens)
-        closed, closed_tex = None, None
-        if cf is not None and (cf["kind"] != "stability-candidate" or limited_by == "stability"):
-            closed, closed_tex = cf["expr"], cf["latex"]
-            # the closed form must agree with the direct minimisation
-            cval = mp.mpf(sp.N(cf["expr"], hi)) if not cf["expr"].is_Rational else mp.mpf(cf["expr"].p) / cf["expr"].q
-            if agree_digits(cval, v) < dps:
-                raise VerificationError(
-                    f"closed form {cf['kind']} disagrees with direct minimisation: {cval} vs {v}")
-        if limited_by == "stability":
-            enc = (text, text) if closed is not None and closed.is_Rational and mp.mpf(text) == v else None
-            if closed is not None and closed.is_Rational:
-                enc = (str(closed), str(closed))
-        else:
-            enc = _enclosure(ens, x, dps)
-        jump_vals = jumps if ce.low_degree else []
-        return ThresholdResult("bp", v, x, y, True, limited_by, dps, digits, text, enc, closed,
-                               closed_tex, jump_vals)
+        v1, x1, limited_by, jumps = _solve_bp(ens, structure)
+    if v1 is None:
+        return ThresholdResult("bp", None, None, None, False, "none", dps, None, None, None,
+                               note="eps(x) is monotone: the residual erasure changes "
+                                    "continuously, there is no sharp threshold")
+    cf = _closed_form_of(ens, ce.low_degree)
+    closed, closed_tex = None, None
+    if cf is not None and (cf["kind"] != "stability-candidate" or limited_by == "stability"):
+        closed, closed_tex = cf["expr"], cf["latex"]
+    note = None
+    if cf is None and limited_by == "tangency" and not ce.low_degree:
+        note = (f"closed form not derived: check degree above {CLOSED_FORM_MAX_DEGREE} "
+                "(the threshold is certified directly)")
+    if limited_by == "stability":
+        s = structure[2]
+        method = "exact: the stability bound 1/(lambda'(0) rho'(1)) is a rational (derived)"
+        cert = _exact_certified(s, dps, method)
+        zero = _exact_certified(0, dps, "exact")
+        certs = {"threshold": cert, "x": zero, "y": zero}
+        enc = (str(s), str(s))
+    else:
+        certs = _certify_tangency(ens, x1, dps)
+        cert = certs["threshold"]
+        _cross_check("threshold", cert, v1, dps)
+        if closed is not None:
+            _check_closed_form(cf, cert, dps)
+        enc = cert.enclosure
+    with mp.workdps(2 * dps + 20):
+        v, x = cert.value, certs["x"].value
+        y = certs["y"].value
+    jump_vals = jumps if ce.low_degree else []
+    return ThresholdResult("bp", v, x, y, True, limited_by, dps, cert.digits, cert.text, enc, closed,
+                           closed_tex, jump_vals, note,
+                           enclosures={k: c.enclosure for k, c in certs.items()},
+                           certified_by={k: c.method for k, c in certs.items()},
+                           x_text=certs["x"].text, y_text=certs["y"].text)
+
+
+@functools.lru_cache(maxsize=64)
+def _maxwell(ens: Ensemble):
+    """Derived Maxwell function g(x) = A(x) - r and its derivative (mpmath and arb), compiled once."""
+    g_expr = dth.map_area(ens) - ens.design_rate()
+    dg_expr = sp.diff(g_expr, X)
+    return lambdify_mp(X, g_expr), cz.arb_lambdify([X], g_expr), cz.arb_lambdify([X], dg_expr)
 
 
 def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
@@ -240,76 +322,59 @@ def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
 
     The Maxwell point x_MAP is the root of A(x) = design rate on the upper BP
     branch (x_BP, 1], where A(x) (:func:`derivations.thresholds.map_area`) is
-    decreasing; eps_MAP = eps(x_MAP).
+    decreasing; eps_MAP = eps(x_MAP).  Certified by interval Newton on
+    A(x) - r (with A'(x), derived) and arb's enclosure of eps over the ball.
 
     Raises
     ------
     ValueError
         For ensembles with degree-0/1 variables, rho(0) != 0, or no BP tangency.
+    VerificationError
+        When the enclosure cannot fix ``dps`` digits.
     """
     dps = check_dps(dps)
-    if ens.has_low_degree_variables or sp.simplify(ens.rho(sp.Integer(0))) != 0:
+    ce = compile_ensemble(ens)
+    if ce.low_degree or sp.simplify(ens.rho(sp.Integer(0))) != 0:
         raise ValueError("--kind map: the MAP threshold needs lambda(0) = 0 and rho(0) = 0 "
                          "(e.g. regular or finite-support ensembles)")
     bp = bp_threshold(ens, dps=max(dps, 20))
-    area = dth.map_area(ens)
-    rate = ens.design_rate()
-    g_expr = area - rate
-    g = lambdify_mp(X, g_expr)
-    ce = compile_ensemble(ens)
+    g, g_b, dg_b = _maxwell(ens)
     x_bp = bp.x
 
-    def compute():
-        lo = mp.mpf(x_bp) if x_bp is not None and x_bp > 0 else mp.mpf(10) ** -30
-        hi_ = mp.mpf(1)
-        if g(lo) < 0:
-            raise ValueError("--kind map: no Maxwell point above the BP critical point for this ensemble")
-        if g(lo) == 0:
-            return lo, ce.eps_of_x(lo)
-        xm = mp.findroot(g, (lo + mp.mpf(10) ** (-mp.mp.dps // 2), hi_ - mp.mpf(10) ** -(mp.mp.dps // 2)),
-                         solver="anderson")
-        return xm, ce.eps_of_x(xm)
-
     with mp.workdps(dps + 15):
-        x1, v1 = compute()
-    hi = 2 * dps + 15
-    with mp.workdps(hi):
-        x2, v2 = compute()
-        digits = min(agree_digits(v1, v2), hi)
-        if digits < dps:
-            raise VerificationError(f"MAP threshold: only {digits} digits verified")
-        closed_tex = None
-        from infoscaling.derivations.degree import Regular
-        from infoscaling.derivations.notation import latex
+        lo = mp.mpf(x_bp) if x_bp is not None and x_bp > 0 else mp.mpf(10) ** -30
+        glo = g(lo)
+        if glo < 0:
+            raise ValueError("--kind map: no Maxwell point above the BP critical point for this ensemble")
+        x1 = lo if glo == 0 else illinois(g, lo, mp.mpf(1))
+        v1 = ce.eps_of_x(x1)
+    eps_b, y_b = ce.ball("eps_of_x"), ce.ball("y")
 
-        if isinstance(ens.var, Regular) and isinstance(ens.check, Regular):
-            poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))
-            closed_tex = (r"\varepsilon_{\mathrm{MAP}} = \varepsilon(x_{\mathrm{MAP}}),\quad %s = 0"
-                          % latex(poly.as_expr().subs(X, sp.Symbol("x_MAP"))))
-        enc = None
-        # enclosure: certified sign change of A(x) - rate, then eps over the interval
-        try:
-            from mpmath import iv
+    def compute():
+        Xb = cz.interval_newton(g_b, dg_b, x1)
+        return {"threshold": eps_b(Xb), "x": Xb, "y": y_b(Xb)}
 
-            mods = [{"mpf": iv.mpf, "exp": iv.exp}, "mpmath"]
-            gi = lambdify_mp(X, g_expr, modules=mods)
-            ei = lambdify_mp(X, ens.eps_of_x(X), modules=mods)
-            old = iv.dps
-            iv.dps = hi
-            try:
-                d = iv.mpf(10) ** (-(dps + 5))
-                xs = iv.mpf(mp.nstr(x2, hi - 2))
-                a, b = (xs - d).a, (xs + d).b
-                ga, gb = gi(iv.mpf(a)), gi(iv.mpf(b))
-                if (ga.a > 0 and gb.b < 0) or (ga.b < 0 and gb.a > 0):
-                    box = ei(iv.mpf([a, b]))
-                    enc = (directed(mp.mpf(box.a), dps + 3, up=False), directed(mp.mpf(box.b), dps + 3, up=True))
-            finally:
-                iv.dps = old
-        except Exception:  # noqa: BLE001
-            enc = None
-        return ThresholdResult("map", v2, x2, ce.y(x2), True, "maxwell", dps, digits, fmt(v2, dps),
-                               enc, None, closed_tex)
+    methods = {"threshold": "interval Newton on the Maxwell condition A(x) - r (with A'(x), derived) proves "
+                            "a unique x_MAP in a ball X; arb encloses eps(X)",
+               "x": "interval Newton on A(x) - r", "y": "arb: y(X) over the certified ball X"}
+    certs = cz.certify_many(compute, dps, methods, name="MAP threshold")
+    cert = certs["threshold"]
+    _cross_check("MAP threshold", cert, v1, dps)
+    closed_tex = None
+    from infoscaling.derivations.degree import Regular
+    from infoscaling.derivations.notation import latex
+
+    if isinstance(ens.var, Regular) and isinstance(ens.check, Regular):
+        poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))
+        closed_tex = (r"\varepsilon_{\mathrm{MAP}} = \varepsilon(x_{\mathrm{MAP}}),\quad %s = 0"
+                      % latex(poly.as_expr().subs(X, sp.Symbol("x_MAP"))))
+    with mp.workdps(2 * dps + 20):
+        v, x, y = cert.value, certs["x"].value, certs["y"].value
+    return ThresholdResult("map", v, x, y, True, "maxwell", dps, cert.digits, cert.text,
+                           cert.enclosure, None, closed_tex,
+                           enclosures={k: c.enclosure for k, c in certs.items()},
+                           certified_by={k: c.method for k, c in certs.items()},
+                           x_text=certs["x"].text, y_text=certs["y"].text)
 
 
 def threshold(ens: Ensemble, kind: str = "bp", dps: int = 30) -> ThresholdResult:

@@ -28,9 +28,58 @@ def test_threshold_json_contract(capsys):
     assert data["digits"] >= 25 and data["dps"] == 25
     assert data["sharp"] is True and data["limited_by"] == "tangency"
     lo, hi = data["enclosure"]
-    assert Decimal(lo) < Decimal("0.429439814419491837155609528331") < Decimal(hi)
+    # the independent direct minimisation at twice the precision lies inside the printed enclosure
+    from infoscaling.derivations.ensemble import parse_ensemble
+    from infoscaling.numeric.certify import contains
+    from infoscaling.numeric.claims.decoding import direct_bp_threshold
+
+    assert contains((lo, hi), direct_bp_threshold(parse_ensemble("regular:3/regular:6"), 50))
+    assert data["enclosures"]["threshold"] == [lo, hi]
+    assert set(data["enclosures"]) == {"threshold", "x", "y"} == set(data["certified_by"])
+    assert "interval Newton" in data["certified_by"]["threshold"]
     assert "x^{*}" in data["closed_form_latex"]
     assert list(data) == sorted(data)  # sorted keys
+
+
+def _digits_consistent(text: str, enclosure, digits: int, dps: int) -> None:
+    """Both ends of the enclosure round to the printed text, and its width fits the claimed digits."""
+    lo, hi = (Decimal(v) for v in enclosure)
+    val = Decimal(text)
+    ulp_printed = Decimal(10) ** (val.adjusted() - dps + 1)
+    assert abs(lo - val) <= ulp_printed / 2 and abs(hi - val) <= ulp_printed / 2
+    assert hi - lo <= Decimal(10) ** (val.adjusted() - digits + 1), (
+        f"enclosure width {hi - lo} does not support the {digits} digits reported")
+
+
+@pytest.mark.parametrize("argv", [
+    ["regular:3/regular:6", "--dps", "36"],
+    ["regular:3/regular:6", "--kind", "map", "--dps", "30"],
+    ["poisson:27/poisson:12", "--dps", "40"],
+    ["concept-text:dt=6,kappa=5,eps=0.5,R=1000", "--dps", "25"],
+])
+def test_printed_digits_are_those_the_enclosure_certifies(capsys, argv):
+    """Issue 8's survivor: the digit check bypassed made the CLI claim 55 digits; each claimed digit is
+    now backed by the enclosure's width, and every printed key (threshold, x, y) is covered."""
+    code, out, _ = run(capsys, "threshold", *argv, "--json")
+    assert code == 0
+    data = json.loads(out)
+    dps = data["dps"]
+    _digits_consistent(data["threshold"], data["enclosures"]["threshold"], data["digits"], dps)
+    for key in ("x", "y"):
+        _digits_consistent(data[key], data["enclosures"][key], dps, dps)
+
+
+@pytest.mark.parametrize("spec", ["regular:300/regular:600", "regular:100000/regular:200000",
+                                  "concept-text:dt=6,kappa=5,eps=0.5,R=10000000"])
+def test_large_degrees_are_fast(capsys, spec):
+    """Issue 8: these took > 120 s or 4.7 GB; the family-compiled code makes them as cheap as (3,6)."""
+    import time
+
+    t0 = time.perf_counter()
+    code, out, _ = run(capsys, "threshold", spec, "--dps", "30", "--json")
+    assert code == 0 and time.perf_counter() - t0 < 30
+    data = json.loads(out)
+    _digits_consistent(data["threshold"], data["enclosures"]["threshold"], data["digits"], 30)
 
 
 def test_threshold_no_sharp(capsys):

@@ -12,6 +12,7 @@ from infoscaling.derivations.degree import Poisson, Regular
 from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
 from infoscaling.derivations.notation import X
 from infoscaling.numeric.claims.decoding import direct_bp_threshold
+from infoscaling.numeric.certify import contains
 from infoscaling.numeric.evaluate import compile_ensemble, de_iterate, largest_fixed_point
 from infoscaling.numeric.precision import VerificationError, agree_digits, fmt
 from infoscaling.numeric.thresholds import bp_threshold, map_threshold
@@ -46,12 +47,15 @@ def test_poisson_lambert_solves_tangency():
 
 
 def test_36_threshold_literature():
-    r = bp_threshold(parse_ensemble("regular:3/regular:6"), dps=22)
+    ens = parse_ensemble("regular:3/regular:6")
+    r = bp_threshold(ens, dps=22)
     assert r.text == BP_36
     assert r.limited_by == "tangency" and r.sharp and r.digits >= 22
+    # the enclosure holds the literature value's digits and the independent direct value at twice the precision
+    assert contains(r.enclosure, direct_bp_threshold(ens, 44))
     with mp.workdps(40):
         lo, hi = (mp.mpf(v) for v in r.enclosure)
-        assert lo <= mp.mpf(BP_36 + "09528331") <= hi
+        assert lo <= mp.mpf(BP_36) + mp.mpf("1e-22") and mp.mpf(BP_36) - mp.mpf("1e-22") <= hi
         assert hi - lo < mp.mpf("1e-23")
 
 
@@ -183,5 +187,10 @@ def test_map_area_identity():
         assert abs(area - mp.mpf(1) / 2) < mp.mpf("1e-20")
 
 
-def test_verification_error_is_arithmetic():
-    assert issubclass(VerificationError, ArithmeticError)
+def test_verification_error_is_the_taxonomy_class():
+    """One VerificationError (exit 1), never a ValueError (which would read as bad input, exit 2)."""
+    from infoscaling.numeric import errors
+
+    assert VerificationError is errors.VerificationError
+    assert not issubclass(VerificationError, ValueError)
+    assert errors.classify(VerificationError("x")) == errors.EXIT_CHECK_FAILED

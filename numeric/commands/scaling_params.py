@@ -6,7 +6,7 @@ from infoscaling.derivations.ensemble import parse_ensemble
 
 from ..amru import scaling_params
 from ..cli import add_json_flag
-from ..precision import VerificationError, check_dps
+from ..precision import check_dps
 
 
 def register(sub) -> None:
