@@ -44,6 +44,7 @@ from infoscaling.derivations import chinchilla as dch
 from scipy import optimize as sopt
 from scipy.special import logsumexp
 
+from .errors import VerificationError, input_error
 from .precision import check_dps, fmt
 
 __all__ = [
@@ -109,20 +110,27 @@ def load_data(path=None, drop_highest: int = 5):
 
     Raises
     ------
-    ValueError
-        When the file is missing or malformed.
+    InputError
+        When the file is missing, unreadable or malformed (it names the file, and
+        ``INFOSCALING_SHARED`` when that variable chose it).
     """
+    source = "INFOSCALING_SHARED" if path is None and os.environ.get("INFOSCALING_SHARED") else "Chinchilla data"
     path = Path(path) if path is not None else find_data()
     if path is None or not path.is_file():
-        raise ValueError(f"Chinchilla data not found: {path}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+        raise input_error(source, str(path), "the Epoch CSV data/chinchilla_epoch/svg_extracted_data.csv "
+                          "(Chinchilla data not found)")
     try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
         N = np.array([float(r["Model Size"]) for r in rows])
         C = np.array([float(r["Training FLOP"]) for r in rows])
         L = np.array([float(r["loss"]) for r in rows])
-    except (KeyError, ValueError) as exc:
-        raise ValueError(f"{path}: malformed Chinchilla CSV ({exc})") from None
+    except (KeyError, ValueError, TypeError, OSError, csv.Error) as exc:  # UnicodeDecodeError is a ValueError
+        raise input_error(source, str(path), f"a readable Chinchilla CSV with columns 'Model Size', "
+                          f"'Training FLOP', 'loss' ({type(exc).__name__}: {exc})") from None
+    if len(L) <= drop_highest or not (np.all(np.isfinite(N)) and np.all(N > 0) and np.all(np.isfinite(C))
+                                      and np.all(C > 0) and np.all(np.isfinite(L)) and np.all(L > 0)):
+        raise input_error(source, str(path), f"more than {drop_highest} rows of positive finite numbers")
     order = np.argsort(L)
     keep = np.sort(order[: len(L) - drop_highest]) if drop_highest > 0 else np.arange(len(L))
     N, C, L = N[keep], C[keep], L[keep]
@@ -173,6 +181,11 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
     dict
         ``E, A, B, alpha, beta, a (= beta/(alpha+beta)), b, objective, points,
         starts, converged_starts`` and ``a_minus_half``.
+
+    Raises
+    ------
+    VerificationError
+        If no start converged or the best fit is not finite.
     """
     if grid not in ("quick", "full"):
         raise ValueError(f"grid must be 'quick' or 'full', got {grid!r}")
@@ -196,6 +209,9 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
             conv += 1
         if best is None or res.fun < best.fun:
             best = res
+    if conv == 0 or not np.all(np.isfinite(best.x)) or not math.isfinite(best.fun) or best.x[3] + best.x[4] <= 0:
+        raise VerificationError(f"Huber refit did not converge from any of {starts} starts "
+                                f"(best objective {best.fun!r}, {best.message})")
     a_, b_, e_, al, be = best.x
     return {
         "E": math.exp(e_), "A": math.exp(a_), "B": math.exp(b_), "alpha": float(al), "beta": float(be),

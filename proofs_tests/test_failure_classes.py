@@ -142,3 +142,59 @@ def test_missing_command_module_is_loud(monkeypatch, capsys):
         cli.build_parser(full=True)
     assert cli.main(["ghost"]) == 3
     assert "ModuleNotFoundError" in capsys.readouterr().err
+
+
+# --- library-level conversions: bad data is InputError, non-convergence is VerificationError -----
+
+def test_chinchilla_bad_data_is_input_error(tmp_path):
+    from infoscaling.numeric import chinchilla as nch
+    from infoscaling.numeric.errors import InputError
+
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("Model Size,Training FLOP,loss\n1e9,1e20,2.5\xe9\n".encode("latin-1"))
+    for content in (None, b"Model Size,Training FLOP,loss\n1e9,nan,2.5\n", b"a,b\n1,2\n"):
+        if content is not None:
+            bad.write_bytes(content)
+        with pytest.raises(InputError, match="latin1.csv"):
+            nch.load_data(bad, drop_highest=0)
+
+
+def test_chinchilla_refit_without_convergence_is_verification_error(monkeypatch):
+    from infoscaling.numeric import chinchilla as nch
+    from infoscaling.numeric.errors import VerificationError
+
+    class Failed:
+        success, fun, message = False, float("nan"), "ABNORMAL_TERMINATION_IN_LNSRCH"
+        x = [float("nan")] * 5
+
+    monkeypatch.setattr(nch.sopt, "minimize", lambda *a, **k: Failed())
+    with pytest.raises(VerificationError, match="did not converge"):
+        nch.huber_refit(grid="quick")
+
+
+def test_skills_path_failure_is_not_hidden(monkeypatch):
+    import numpy as np
+    from infoscaling.numeric import optimum, skills
+    from infoscaling.numeric.errors import VerificationError
+
+    monkeypatch.setattr(optimum, "compute_optimal_path", lambda dt, eps, grid, **k: (np.full(len(grid), np.nan),) * 2)
+    with pytest.raises(VerificationError):
+        skills.compute_path([1e8, 1e12])
+
+    def broken(dt, eps, grid, **k):
+        raise ZeroDivisionError("a bug in the optimiser")
+
+    monkeypatch.setattr(optimum, "compute_optimal_path", broken)
+    with pytest.raises(ZeroDivisionError):  # a bug stays a bug (CLI exit 3), no silent fallback path
+        skills.compute_path([1e8])
+
+
+def test_half_accuracy_degree_is_bracketed_root():
+    import mpmath as mp
+    from infoscaling.numeric import skills
+
+    k = skills.half_accuracy_degree()
+    ns = skills.SkillSettings().n_values
+    with mp.workdps(30):
+        g = 1 + mp.lambertw(-k * mp.exp(-k), 0).real / k
+        assert abs(mp.fsum(g**n for n in ns) / len(ns) - mp.mpf(1) / 2) < 1e-14
