@@ -68,6 +68,14 @@ def test_proportion_and_mean_intervals():
     cover = sum(binom.pmf(k, n, p) for k in range(n + 1)
                 if proportion(k, n, 0.9).contains(p))
     assert cover >= 0.9
+    # published reference values, not recomputed by the code under test: Clopper-Pearson 5/10 at 95%
+    # is [0.1871, 0.8129]; 3/20 at 90% is [0.0422, 0.3437] (asymmetric: catches swapped Beta parameters
+    # or a one-sided level)
+    assert e.ci == pytest.approx((0.187086028, 0.812913972), abs=1e-8)
+    assert proportion(3, 20, 0.9).ci == pytest.approx((0.0421694, 0.3436638), abs=1e-7)
+    # Student t: mean of 1, 2, 3 is 2 +- t(0.975; 2 df) * s/sqrt(3) with s = 1 (ddof 1): 2 +- 2.4841377
+    t3 = mean([1.0, 2.0, 3.0], 0.95)
+    assert t3.estimate == 2.0 and t3.ci == pytest.approx((2 - 2.4841377, 2 + 2.4841377), abs=1e-7)
     m = mean([1.0, 1.0, 1.0])
     assert m.ci == (1.0, 1.0)
     with pytest.raises(ValueError):
