@@ -148,6 +148,19 @@ def _family_of(ens: Ensemble) -> _Family:
     return fam
 
 
+def precision_guard(ens: Ensemble) -> int:
+    """Extra working digits for large parameters: about 2 log10 of the largest degree / exponent.
+
+    ``1 - (1 - x)^(r - 1)`` and ``(1 - p + p x)^(N - 1)`` lose about
+    ``log10(N)`` digits to cancellation, once in y and once in eps(x).
+    """
+    big = 1
+    for p in family_params(ens):
+        q = sp.Rational(p)
+        big = max(big, abs(int(q.p)) // max(1, int(q.q)))
+    return 2 * len(str(big))
+
+
 def _mpf_exact(q):
     q = sp.sympify(q)
     if q.is_Rational:

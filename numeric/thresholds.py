@@ -55,7 +55,7 @@ from infoscaling.derivations.ensemble import Ensemble
 from infoscaling.derivations.notation import X
 
 from . import certify as cz
-from .evaluate import compile_ensemble, critical_brackets, lambdify_mp
+from .evaluate import compile_ensemble, critical_brackets, lambdify_mp, precision_guard
 from .precision import VerificationError, agree_digits, check_dps, fmt
 from .roots import illinois
 
@@ -270,7 +270,7 @@ def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
     dps = check_dps(dps)
     structure = _candidates(ens)
     ce = compile_ensemble(ens)
-    with mp.workdps(dps + 15):
+    with mp.workdps(dps + 15 + precision_guard(ens)):
         v1, x1, limited_by, jumps = _solve_bp(ens, structure)
     if v1 is None:
         return ThresholdResult("bp", None, None, None, False, "none", dps, None, None, None,

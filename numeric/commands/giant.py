@@ -32,13 +32,9 @@ def compute(law, dps=30) -> dict:
     Shared with the Python front door (``infoscaling.giant``).
     """
     from ..giant import giant
-    from ..precision import VerificationError
 
     dps = check_dps(dps, "--dps")
-    try:
-        return giant(law, dps).to_json()
-    except VerificationError as exc:
-        raise ValueError(f"law {law!r}: could not verify {dps} digits ({exc}); try a larger --dps") from None
+    return giant(law, dps).to_json()  # a VerificationError propagates: exit 1, not "bad input"
 
 
 def run(args) -> dict:
