@@ -508,7 +508,7 @@ def _law(s: str, nested: bool):
     if family == "projection":
         if nested:
             raise SpecError("projection laws cannot be nested")
-        pieces = _split_sides(body.strip(), [f for f in LAW_FAMILIES if f != "projection"])
+        pieces = _split_sides(body.strip(), [f for f in LAW_FAMILIES if f != "projection"] + ["edge-poly"])
         if len(pieces) != 2:
             raise SpecError("projection takes ACTORLAW/GROUPLAW, e.g. projection:poisson:2/poisson:1")
         actor, group = _law(pieces[0], True), _law(pieces[1], True)

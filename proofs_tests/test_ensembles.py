@@ -136,3 +136,63 @@ def test_parser_fuzz_only_value_error(text):
         assert str(exc)
         return
     assert isinstance(ens, Ensemble)
+
+
+# -- the SymPy-free parser (derivations.specs) agrees with the exact derivation ------------
+@given(SIDES, CHECKS)
+def test_spec_parser_agrees_with_sympy(var, check):
+    """Means and node fractions of the simulator's parser equal the SymPy objects' exactly."""
+    from infoscaling.derivations.specs import parse_ensemble_spec
+
+    spec = parse_ensemble_spec(f"{var}/{check}")
+    ens = parse_ensemble(f"{var}/{check}")
+    for side, exact_side in ((spec.var, ens.var), (spec.check, ens.check)):
+        assert sp.Rational(side.mean_degree().numerator, side.mean_degree().denominator) == \
+            sp.simplify(exact_side.mean_degree())
+        if side.structured:
+            fr = side.node_fractions()
+            if isinstance(exact_side, Regular):
+                assert fr == {int(exact_side.d): 1}
+            else:
+                want = {i + 1: f for i, f in enumerate(exact_side.node_fractions()) if f != 0}
+                assert {k: sp.Rational(v.numerator, v.denominator) for k, v in fr.items()} == want
+    assert spec.spec() == ens.spec()
+
+
+def test_poly_spellings_by_perspective():
+    """edge-poly: is poly: in an ensemble; node-poly: is refused there (and the reverse for graph laws)."""
+    from infoscaling.derivations.graphs import parse_law
+
+    assert parse_ensemble("edge-poly:0,1/2,1/2/regular:6") == parse_ensemble("poly:0,1/2,1/2/regular:6")
+    six = parse_ensemble("regular:3/edge-poly:0,0,0,0,0,1")
+    assert sp.expand(six.rho(X) - parse_ensemble("regular:3/regular:6").rho(X)) == 0
+    with pytest.raises(ValueError, match="node-perspective law .* write edge-poly"):
+        parse_ensemble("node-poly:0,0,1/regular:6")
+    with pytest.raises(ValueError, match="check side: node-poly"):
+        parse_ensemble("regular:3/node-poly:0,0,0,0,0,0,1")
+    assert parse_law("node-poly:0,1/2,1/2") == parse_law("poly:0,1/2,1/2")
+    with pytest.raises(ValueError, match="edge-perspective law .* write node-poly"):
+        parse_law("edge-poly:0,1")
+    with pytest.raises(ValueError, match="edge-perspective"):
+        parse_law("projection:poisson:2/edge-poly:0,1")
+
+
+@pytest.mark.parametrize("text", ["regular:1e400/regular:3", "poisson:1e-999999999/regular:3",
+                                  "binomial:10,1e-99999999/regular:3", "poly:1e999999,0/regular:3"])
+def test_huge_exponents_are_refused_at_once(text):
+    """A decimal exponent is bounded before any expansion (Fraction('1e-999999999') would not return)."""
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError):
+        parse_ensemble(text)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_parameter_limits_are_limit_errors():
+    from infoscaling.derivations.specs import SpecLimitError
+
+    for text in ("regular:3/regular:1e16", "binomial:1e16,1e-9/regular:3",
+                 "concept-text:dt=6,kappa=5,eps=0.5,R=1e15", "poly:" + ",".join(["0"] * 10_001) + "/regular:3"):
+        with pytest.raises(SpecLimitError, match="limit|at most"):
+            parse_ensemble(text)
