@@ -6,7 +6,8 @@ from infoscaling.derivations.catalog import CLAIM_IDS, catalog
 
 from ..cli import CommandResult, add_json_flag
 from ..io import atomic_write, check_output_path
-from ..latex_doc import claim_snippet, document, label_of
+from ..latex_doc import claim_snippet, label_of
+from ..latex_doc import document as standalone_document
 
 
 def register(sub) -> None:
@@ -18,22 +19,27 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> CommandResult:
-    if args.output is not None:
-        check_output_path(args.output, "--output")
-    cat = catalog(args.claim)
+def compute(claim=None, document=False, output=None) -> CommandResult:
+    """``infoscaling latex`` as a function of plain arguments (shared with the Python front door)."""
+    if output is not None:
+        check_output_path(output, "--output")
+    cat = catalog(claim)
     ids = list(cat)
     formulas = {cid: [e.to_json() | {"tex_label": label_of(e)} for e in entries] for cid, entries in cat.items()}
-    if args.document:
-        text = document(ids)
+    if document:
+        text = standalone_document(ids)
     else:
         text = "\n\n".join(claim_snippet(cid, entries) for cid, entries in cat.items())
-    data = {"claims": formulas, "document": bool(args.document), "equations": sum(len(v) for v in cat.values()),
-            "output": args.output}
-    if args.output:
-        atomic_write(args.output, text)
-        shown = f"wrote {args.output} ({data['equations']} equations)"
+    data = {"claims": formulas, "document": bool(document), "equations": sum(len(v) for v in cat.values()),
+            "output": output}
+    if output:
+        atomic_write(output, text)
+        shown = f"wrote {output} ({data['equations']} equations)"
     else:
         data["latex"] = text
         shown = text
     return CommandResult(data, 0, shown)
+
+
+def run(args) -> CommandResult:
+    return compute(args.claim, document=args.document, output=args.output)
