@@ -2,10 +2,13 @@
 
 :func:`scaling_params` evaluates the AMRU alpha, beta/Omega and nu* = eps* L(y*)
 of :mod:`derivations.amru` at the BP critical point from
-:func:`numeric.thresholds.bp_threshold`.  The SymPy expressions are lambdified
-once per ensemble (``modules="mpmath"``); digits are verified by evaluating
-at two working precisions with a critical point verified to more digits than
-requested.
+:func:`numeric.thresholds.bp_threshold`.  The SymPy expressions are compiled
+once per ensemble *family* (symbolic degrees, :func:`numeric.evaluate.family_function`)
+for mpmath and for Arb.  Every printed digit is certified: the critical point
+is enclosed by an interval Newton step (:func:`numeric.thresholds.critical_ball`)
+and the formulas are evaluated over that ball in ball arithmetic; the mpmath
+values must lie inside the enclosures (``enclosures`` / ``certified_by`` in
+the JSON).
 
 :func:`direct_scaling_params` is an independent route to the same numbers: it
 evaluates the formula of MODEL.md 1.4 directly with mpmath, using the
@@ -23,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import mpmath as mp
@@ -31,11 +33,11 @@ import sympy as sp
 from infoscaling.derivations import amru as dsc
 from infoscaling.derivations.degree import FiniteSupport, Regular
 from infoscaling.derivations.ensemble import Ensemble
-from infoscaling.derivations.notation import X
 
-from .evaluate import compile_ensemble, lambdify_mp
-from .precision import VerificationError, Verified, agree_digits, check_dps, fmt
-from .thresholds import bp_threshold
+from . import certify as cz
+from .evaluate import compile_ensemble, family_function, precision_guard
+from .precision import VerificationError, Verified, check_dps, fmt
+from .thresholds import bp_threshold, critical_ball
 
 __all__ = [
     "ScalingParams",
@@ -58,9 +60,11 @@ class ScalingParams:
     x: mp.mpf
     y: mp.mpf
     dps: int
+    certified: dict | None = None
 
     def to_json(self) -> dict:
-        """CLI keys of ``infoscaling scaling-params``."""
+        """CLI keys of ``infoscaling scaling-params`` (plus ``enclosures`` and ``certified_by``)."""
+        certs = self.certified or {}
         with mp.workdps(self.dps + 20):
             return {
                 "alpha": self.alpha.text,
@@ -68,27 +72,43 @@ class ScalingParams:
                 "nu": self.nu.text,
                 "alpha_reference": self.alpha_reference.text,
                 "threshold": self.threshold.text,
-                "x": fmt(self.x, self.dps),
-                "y": fmt(self.y, self.dps),
+                "x": certs["x"].text if "x" in certs else fmt(self.x, self.dps),
+                "y": certs["y"].text if "y" in certs else fmt(self.y, self.dps),
                 "dps": self.dps,
                 "digits": min(self.alpha.digits, self.beta_over_omega.digits, self.nu.digits),
+                "enclosures": {k: list(c.enclosure) for k, c in certs.items()},
+                "certified_by": {k: c.method for k, c in certs.items()},
             }
 
 
-@functools.lru_cache(maxsize=128)
-def compiled_formulas(ens: Ensemble) -> dict:
-    """mpmath callables of x for alpha^2, reference alpha^2, (beta/Omega)^3, nu on the fixed-point curve."""
-    exprs = {
-        "alpha2": dsc.alpha_squared_of_x(ens),
-        "alpha2_reference": dsc.alpha_squared_reference_of_x(ens),
-        "beta3": dsc.beta_over_omega_cubed_of_x(ens),
-        "nu": dsc.nu_of_x(ens),
-    }
-    return {k: lambdify_mp(X, v) for k, v in exprs.items()}
+#: The AMRU quantities on the fixed-point curve, as SymPy builders (derivations.amru).
+FORMULAS = {
+    "alpha2": dsc.alpha_squared_of_x,
+    "alpha2_reference": dsc.alpha_squared_reference_of_x,
+    "beta3": dsc.beta_over_omega_cubed_of_x,
+    "nu": dsc.nu_of_x,
+}
+
+
+def compiled_formulas(ens: Ensemble, backend: str = "mpmath") -> dict:
+    """Callables of x for alpha^2, reference alpha^2, (beta/Omega)^3, nu on the fixed-point curve.
+
+    Compiled once per ensemble family (:func:`numeric.evaluate.family_function`);
+    ``backend="arb"`` gives the ball versions.
+    """
+    return {k: family_function(ens, "amru_" + k, b, backend) for k, b in FORMULAS.items()}
 
 
 def _signed_cbrt(v):
     return mp.cbrt(v) if v >= 0 else -mp.cbrt(-v)
+
+
+def _ball_cbrt(b):
+    if b > 0:
+        return b.root(3)
+    if b < 0:
+        return -((-b).root(3))
+    raise VerificationError("(beta/Omega)^3: its sign is not certified at the critical point")
 
 
 def _evaluate(f: dict, x) -> dict:
@@ -100,14 +120,18 @@ def _evaluate(f: dict, x) -> dict:
             "nu": f["nu"](x), "alpha_reference": mp.sqrt(ar2) if ar2 > 0 else mp.nan}
 
 
+_METHOD = ("arb: the AMRU formula (derivations.amru) evaluated in ball arithmetic over the ball X that "
+           "interval Newton on eps'(x) proves to hold the critical point")
+
+
 def scaling_params(ens: Ensemble, dps: int = 30) -> ScalingParams:
-    """AMRU alpha, beta/Omega and nu* of ``ens`` at its BP critical point.
+    """AMRU alpha, beta/Omega and nu* of ``ens`` at its BP critical point, every digit certified.
 
     Parameters
     ----------
     ens : Ensemble
     dps : int
-        Significant digits to report (1..1000); every digit is verified.
+        Significant digits to report (each certified by a ball enclosure).
 
     Returns
     -------
@@ -120,13 +144,14 @@ def scaling_params(ens: Ensemble, dps: int = 30) -> ScalingParams:
         (x* = 0: the tangency expansion behind the law does not exist), or
         ``dps`` is out of range.
     VerificationError
-        When fewer than ``dps`` digits agree between the two precisions.
+        When an enclosure cannot fix ``dps`` digits, or an mpmath value falls
+        outside its enclosure.
 
     Notes
     -----
-    The critical point comes from ``bp_threshold(ens, dps + 5)`` (verified to
-    dps + 5 digits); the formulas are evaluated at dps + 15 and 2 dps + 25
-    working digits.
+    The critical point comes from ``bp_threshold(ens, dps + 5)``; the mpmath
+    values (evaluated at dps + 15 digits plus a guard for large degrees) are
+    the independent cross-check of the enclosures.
     """
     dps = check_dps(dps)
     th = bp_threshold(ens, dps + 5)
@@ -136,23 +161,36 @@ def scaling_params(ens: Ensemble, dps: int = 30) -> ScalingParams:
         raise ValueError(f"ensemble {ens.spec()}: threshold is limited by {th.limited_by} (x* = 0); "
                          "the scaling law needs a tangency (interior) critical point")
     f = compiled_formulas(ens)
-    w1, w2 = dps + 15, 2 * dps + 25
-    with mp.workdps(w1):
+    with mp.workdps(dps + 15 + precision_guard(ens)):
         v1 = _evaluate(f, +th.x)
-    with mp.workdps(w2):
-        v2 = _evaluate(f, th.x)
-        out = {}
-        for k in v2:
-            if k == "alpha_reference" and mp.isnan(v2[k]):
-                out[k] = Verified(v2[k], "nan", 0, dps)
-                continue
-            d = min(agree_digits(v1[k], v2[k]), th.digits or 0, w2)
-            if d < dps:
-                raise VerificationError(f"{k}: only {d} digits verified (asked for {dps})")
-            out[k] = Verified(v2[k], fmt(v2[k], dps), d, dps)
-        thr = Verified(th.value, fmt(th.value, dps), th.digits, dps)
+    fb = compiled_formulas(ens, "arb")
+    ce = compile_ensemble(ens)
+    eps_b, y_b = ce.ball("eps_of_x"), ce.ball("y")
+    with_ref = not mp.isnan(v1["alpha_reference"])
+
+    def compute():
+        Xb = critical_ball(ens, th.x)
+        a2 = fb["alpha2"](Xb)
+        if not a2 > 0:
+            raise VerificationError("alpha^2: positivity not certified at the critical point")
+        out = {"alpha": a2.sqrt(), "beta_over_omega": _ball_cbrt(fb["beta3"](Xb)), "nu": fb["nu"](Xb),
+               "threshold": eps_b(Xb), "x": Xb, "y": y_b(Xb)}
+        if with_ref:
+            out["alpha_reference"] = fb["alpha2_reference"](Xb).sqrt()
+        return out
+
+    methods = {k: _METHOD for k in ("alpha", "beta_over_omega", "nu", "alpha_reference")}
+    methods.update({"threshold": "interval Newton on eps'(x); arb encloses eps(X)",
+                    "x": "interval Newton on eps'(x)", "y": "arb: y(X) over the certified ball X"})
+    certs = cz.certify_many(compute, dps, methods, name="scaling parameters")
+    for k in ("alpha", "beta_over_omega", "nu") + (("alpha_reference",) if with_ref else ()):
+        cz.cross_check(k, certs[k], v1[k], dps)
+    with mp.workdps(2 * dps + 20):
+        out = {k: Verified(c.value, c.text, c.digits, dps) for k, c in certs.items()}
+        if not with_ref:
+            out["alpha_reference"] = Verified(mp.nan, "nan", 0, dps)
         return ScalingParams(out["alpha"], out["beta_over_omega"], out["nu"], out["alpha_reference"],
-                             thr, th.x, th.y, dps)
+                             out["threshold"], certs["x"].value, certs["y"].value, dps, certs)
 
 
 def _poly_coeffs(side) -> list | None:

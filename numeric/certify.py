@@ -73,6 +73,7 @@ __all__ = [
     "certified_from_ball",
     "certified_exact",
     "certified_digits",
+    "cross_check",
     "decimal_bounds",
     "contains",
     "kappa_star",
@@ -383,6 +384,20 @@ def certify_many(compute: Callable[[], dict], dps: int, methods, *, guard: int =
         worst = (bad, f"the enclosure certifies only {ks[bad]} digits (asked for {dps})")
         bits *= 2
     raise VerificationError(f"{name}: {worst[0]}: {worst[1]} after {rounds} precision doublings")
+
+
+def cross_check(name: str, cert: Certified, value, dps: int) -> None:
+    """The independent mpmath ``value`` (computed at about ``dps + 15`` digits) must lie in ``cert``.
+
+    A tolerance of 10^-(dps+8) relative covers the mpmath value's own rounding;
+    anything farther means the two evaluations disagree: VerificationError.
+    """
+    with workprec(bits_for(2 * dps + 30)):
+        v = arb_of(value)
+        tol = abs(v) * arb(10) ** (-(dps + 8)) + arb(10) ** (-(2 * dps + 20))
+        if not (v + arb(0, tol.upper())).overlaps(cert.ball):
+            raise VerificationError(f"{name}: the mpmath value {value} lies outside the "
+                                    f"certified enclosure {list(cert.enclosure)}")
 
 
 # ---------------------------------------------------------------------------

@@ -192,16 +192,7 @@ def _certify_tangency(ens: Ensemble, x0, dps: int) -> dict:
     return cz.certify_many(compute, dps, methods, name="threshold")
 
 
-def _cross_check(name: str, cert, value, dps: int) -> None:
-    """The mpmath value (independent evaluation) must lie in the certified enclosure, to its own accuracy."""
-    from flint import arb
-
-    with cz.workprec(cz.bits_for(2 * dps + 30)):
-        v = cz.arb_of(value)
-        tol = abs(v) * arb(10) ** (-(dps + 8)) + arb(10) ** (-(2 * dps + 20))
-        if not (v + arb(0, tol.upper())).overlaps(cert.ball):
-            raise VerificationError(f"{name}: the mpmath value {fmt(value, dps + 5)} lies outside the "
-                                    f"certified enclosure {list(cert.enclosure)}")
+_cross_check = cz.cross_check
 
 
 def _closed_form_of(ens: Ensemble, low_degree: bool):

@@ -87,7 +87,7 @@ def test_bad_input_exit_2_one_line(capsys, argv, word):
     code, out, err = _run(capsys, argv + ["--json"])
     assert code == 2 and out == ""
     lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and word in lines[0] and "Traceback" not in err
+    assert len(lines) == 1 and word.lower() in lines[0].lower() and "Traceback" not in err
 
 
 def test_subprocess_scaling_params():
