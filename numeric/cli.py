@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         except SystemExit as exc:  # --help, --version: argparse printed them
             return exc.code if isinstance(exc.code, int) else 0
         if not getattr(args, "func", None):
-            parser.print_help(sys.stderr)
+            names = ", ".join(name for name, _, _ in COMMANDS)
+            print(f"infoscaling: error: COMMAND: give one of {names} (infoscaling --help describes them)",
+                  file=sys.stderr)
             return EXIT_BAD_INPUT
         result = args.func(args)
         if not isinstance(result, CommandResult):
