@@ -278,16 +278,10 @@ def check_chain(L, w) -> tuple[int, int]:
         When a single wave crossing, 100 (2L+1) iterations of (2L+w) w work,
         exceeds :data:`MAX_WORK`.
     """
-    out = []
-    for name, v in (("--L", L), ("--w", w)):
-        try:
-            iv = int(str(v).strip()) if not isinstance(v, (int, np.integer)) or isinstance(v, bool) else int(v)
-        except ValueError:
-            raise input_error(name, v, "an integer >= 1") from None
-        if isinstance(v, bool) or iv < 1:
-            raise input_error(name, v, "an integer >= 1")
-        out.append(iv)
-    L, w = out
+    from . import validate
+
+    L = validate.integer(L, "--L", 1)
+    w = validate.integer(w, "--w", 1)
     if w > 2 * L + 1:
         raise input_error("--w", w, f"an integer in [1, 2L+1] = [1, {2 * L + 1}]")
     work = (2 * L + w) * w * 100 * (2 * L + 1)

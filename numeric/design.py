@@ -51,25 +51,18 @@ DENOMINATOR = 10**12
 
 def check_vmax(vmax) -> int:
     """Validate the maximum variable degree (2 <= vmax <= MAX_VMAX)."""
-    try:
-        v = int(str(vmax).strip()) if not isinstance(vmax, int) or isinstance(vmax, bool) else vmax
-    except ValueError:
-        raise input_error("--vmax", vmax, "an integer >= 2") from None
-    if isinstance(vmax, bool) or v < 2:
-        raise input_error("--vmax", vmax, "an integer >= 2 (degree-1 concepts cause an error floor)")
+    from . import validate
+
+    v = validate.integer(vmax, "--vmax", 2)
     if v > MAX_VMAX:
         raise input_error("--vmax", vmax, f"an integer <= {MAX_VMAX} (verification cost)", LimitError)
     return v
 
 
 def _check_eps(eps) -> Fraction:
-    try:
-        q = exact(eps, "--eps", allow_symbol=False)
-    except ValueError:
-        raise input_error("--eps", eps, "a number in (0, 1)") from None
-    if not (0 < q < 1):
-        raise input_error("--eps", eps, "a number in (0, 1)")
-    return Fraction(int(q.p), int(q.q))
+    from . import validate
+
+    return validate.probability(eps, "--eps")
 
 
 def lp_grid(points: int = 600) -> np.ndarray:
