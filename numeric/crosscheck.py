@@ -182,12 +182,8 @@ def read_file(path: str) -> str:
 
 
 def _decode(data: bytes, path: str) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data, enc = data[len(codecs.BOM_UTF8):], "utf-8"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        enc = "utf-16"
-    else:
-        enc = "utf-8"
+    # a UTF-8 byte-order mark decodes to U+FEFF, which read_table drops
+    enc = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8"
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
