@@ -3,11 +3,13 @@
 Loaded by the tests in-process (``import broken_claims``) or in a subprocess through the
 environment variable ``INFOSCALING_EXTRA_CLAIMS=broken_claims`` (with this folder on
 ``PYTHONPATH``).  ``X-SLEEP`` sleeps far past any budget the tests give; ``X-ERROR`` raises;
-``X-OK`` is confirmed (a control).
+``X-DIE`` kills its own process (run it only in worker processes); ``X-OK`` is confirmed (a
+control) and ``X-SLOW`` is confirmed after a second (it finishes after X-OK when both run at once).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from infoscaling.numeric.claims import Evidence, register
@@ -30,3 +32,14 @@ def error(profile):
 def sleep(profile):
     time.sleep(SLEEP_SECONDS)
     return [Evidence("numeric", "woke up", True)]
+
+
+@register("X-SLOW", "", title="A test-only claim that holds after a second.", source="test")
+def slow(profile):
+    time.sleep(1.0)
+    return [Evidence("numeric", "slept one second", True, {"dps": 15})]
+
+
+@register("X-DIE", "", title="A test-only claim whose process dies (as on a segmentation fault).", source="test")
+def die(profile):
+    os._exit(3)
