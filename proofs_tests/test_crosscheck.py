@@ -360,3 +360,24 @@ def test_rel_diff_never_divides_by_zero():
 
     assert rel_diff(0, 0) == 0.0 and rel_diff("1e-30", 0) == 1.0 and rel_diff(0, 2) == 1.0
     assert rel_diff(mp.mpf(3), mp.mpf(2)) == 0.5
+
+
+def test_reference_emulation_is_model_md_section_6():
+    """The one emulation of the published notebook has MODEL.md 6's cut, window, sign errors and tail."""
+    from infoscaling.numeric.skills import chernoff_bounds
+    from infoscaling.numeric.thresholds import bp_threshold
+
+    assert (ref.X_CUT, ref.WINDOW, ref.TOL) == (0.1, (0.2, 0.6), 1e-16)
+    ens = parse_ensemble("regular:3/regular:6")
+    r = ref.threshold(ens)
+    ours = bp_threshold(ens, 20)
+    assert not r["on_cut"] and ref.rel_diff(r["eps"], ours.value) < 1e-9      # x* = 0.26 > 0.1: the cut is harmless
+    assert abs(ref.alpha(r["fe"], r["x"], r["eps"]) - 0.9385) < 1e-4            # MODEL.md 6 item 2
+    assert ref.block_failure(1000, 0.4, 0.4, 0.5) == 0.5                          # Q(0): no beta shift
+    assert ref.training_error_small_delta("1e-3", 6) == pytest.approx(3.6e-5, rel=1e-12)
+    R, edge = ref.window_optimum(1e4)                                             # C' <~ 1.5e4: on the edge
+    assert edge == "upper" and R == pytest.approx(0.6 * 100, rel=1e-6)
+    with mp.workdps(30):
+        lo, _ = chernoff_bounds(2000, mp.mpf("0.01"), 15)
+    assert ref.chernoff_tail(2000, 0.01, 15) < float(lo)                         # below the derived bracket
+    assert ref.chernoff_tail(2000, 0.01, 21) - ref.chernoff_tail(2000, 0.01, 19) > 0.9   # jumps up at the mean
