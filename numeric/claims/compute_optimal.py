@@ -455,9 +455,21 @@ def claim_a10(profile: str):
     from ..chinchilla import frontier_table
 
     def symbolic():
+        dt_s, d = dop.DT, dtr.DELTA
         lead = dtr.leading_training_error()
-        ok = sp.simplify(lead - (sp.Symbol("d_t", positive=True) * dtr.DELTA) ** 2 / 2) == 0
-        return ok, {"series": str(dtr.training_error_series(4)), "leading": str(lead)}
+        ok_lead = sp.simplify(lead - (dt_s * d) ** 2 / 2) == 0
+        # P_e is the probability that at least two of a text's concept slots are unlearned,
+        # Binomial(R, p delta) >= 2 with p = d_t/R: checked exactly against that tail built here
+        exact = {}
+        for R in (2, 3, 5, 8):
+            q = dt_s / R * d
+            tail = 1 - sum(sp.binomial(R, k) * q**k * (1 - q) ** (R - k) for k in (0, 1))
+            exact[R] = sp.expand(dtr.training_error(d, R, dt_s) - tail) == 0
+        series = dtr.training_error_series(3)
+        ok_series = sp.simplify(series - dt_s**2 * d**2 * (dop.R - 1) / (2 * dop.R)) == 0
+        ok = ok_lead and ok_series and all(exact.values())
+        return ok, {"series": str(dtr.training_error_series(4)), "leading": str(lead),
+                    "equals_binomial_tail_at_R": exact, "delta2_coefficient_is_(R-1)/(2R)_dt^2": ok_series}
 
     def numeric():
         grid, res = _sweep(profile)
