@@ -156,16 +156,23 @@ def _thr(spec, L, w=3, budget=None):
     return nc.coupled_threshold(spec, L, w, dps=6, budget_work=budget or nc.DEFAULT_DECISION_WORK)
 
 
-@pytest.mark.parametrize("spec", [R36, R48])
-def test_chain_thresholds_approach_map_from_above(spec):
+@pytest.mark.parametrize("spec,above,near", [(R36, (2, 4, 8), 16), (R48, (2, 4), 8)])
+def test_chain_thresholds_approach_map_from_above(spec, above, near):
+    """Short chains sit above MAP (they gain from their known ends) and fall towards it with L.
+
+    At fixed w = 3 the L -> oo limit is the w-limited saturated threshold: for (3,6) it is
+    within ~1e-6 of MAP, for (4,8) it is 2.8e-5 *below* MAP (threshold saturation is exact
+    only as w grows) -- stated, and bounded here by 1e-4.
+    """
     eps_map = _map(spec)
-    rs = [_thr(spec, L) for L in (2, 4, 8)]
+    rs = [_thr(spec, L) for L in above]
     for r in rs:
-        assert r.lo > eps_map, (r.L, r.lo, eps_map)  # short chains gain from their known ends
+        assert r.lo > eps_map, (r.L, r.lo, eps_map)
         assert r.hi - r.lo < 1e-3
     for a, b in zip(rs, rs[1:]):
         assert b.hi <= a.lo + 1e-12 or b.mid < a.mid, (a, b)  # decreasing in L
-    assert rs[-1].mid - eps_map < rs[0].mid - eps_map
+    r = _thr(spec, near)
+    assert r.hi < rs[-1].lo and abs(r.mid - eps_map) < 1e-4, (r.lo, r.hi, eps_map)
 
 
 def test_chain_threshold_within_1e4_of_map_at_L64_w3():
