@@ -52,6 +52,15 @@ __all__ = [
     "ENGINES",
 ]
 
+#: Dask configuration of the workers of a LocalCluster started by :class:`DaskEngine` (see there).
+DASK_WORKER_SETTINGS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
 #: Names accepted by :func:`make_engine` (``--engine``).
 ENGINES = ("serial", "local", "dask")
 
@@ -253,8 +262,17 @@ class DaskEngine(_EngineBase):
         if scheduler is None:
             if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
                 raise input_error("--workers", workers, "a positive integer")
-            self._cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                     processes=True, dashboard_address=None)
+            import dask
+
+            # Worker settings for long CPU-bound tasks.  With Dask's defaults (statistical profiler
+            # every 10 ms, event-loop tick 20 ms, memory monitor 100 ms, all waking the worker's main
+            # thread, which then competes for the GIL with the task thread) chunks ran 1.3-1.8x
+            # slower than in a plain process on the 2-core machine; with these, 1.0-1.1x
+            # (benchmarks/bench_campaign.py).  MALLOC_TRIM_THRESHOLD_: back to glibc's default.
+            # For a cluster started by hand, README "Running a campaign" gives the same settings.
+            with dask.config.set(DASK_WORKER_SETTINGS):
+                self._cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                         processes=True, dashboard_address=None)
             address = self._cluster
         else:
             if not isinstance(scheduler, str) or "://" not in scheduler:

@@ -266,10 +266,13 @@ def test_corrupt_files_refused_untouched(tmp_path):
     data = good.read_bytes()
     half = tmp_path / "half.sqlite"
     half.write_bytes(data[: len(data) // 2])
-    scribbled = tmp_path / "scribbled.sqlite"
     page = 4096
-    scribbled.write_bytes(data[:page] + bytes(range(256)) * (page // 256) + data[2 * page:])
-    for path in (junk, half, scribbled):
+    scribbled = []  # every page but the header page overwritten in turn: quick_check sees each
+    for k in range(1, len(data) // page):
+        scribbled.append(tmp_path / f"scribbled{k}.sqlite")
+        scribbled[-1].write_bytes(data[:k * page] + bytes(range(256)) * (page // 256) + data[(k + 1) * page:])
+    assert len(scribbled) >= 4
+    for path in (junk, half, *scribbled):
         before = _digest(path)
         for call in (lambda p: campaign_status(p), lambda p: campaign_report(p),
                      lambda p: run_campaign(p, ensemble=ENS, n="300", eps="0.42", trials=10, seed=1,
@@ -417,3 +420,33 @@ def test_report_figure(tmp_path, reference):
         campaign_report(path, figure=tmp_path / "plot.gif")
     with pytest.raises(InputError, match="--figure"):
         campaign_report(path, figure=tmp_path / "nofolder" / "plot.png")
+
+
+def test_report_uses_the_contiguous_prefix(tmp_path):
+    """A missing chunk (still pending, e.g. after an interruption) ends what a point reports."""
+    path = tmp_path / "gap.sqlite"
+    run_campaign(path, ensemble=ENS, n="300", eps="0.43", trials=30, seed=3, chunk=10, engine="serial",
+                 log_every=None)
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM chunks WHERE idx = 1")
+    row = campaign_report(path)["points"][0]
+    assert (row["trials"], row["complete"]) == (10, False)
+    sim = simulate_peeling(ENS, 300, 0.43, 10, row["seed"], workers=1)
+    assert sim["residual_erased_fraction"] == row["residual_erased_fraction"]
+    st_ = campaign_status(path)
+    assert (st_["chunks_done"], st_["chunks_pending"], st_["complete"]) == (2, 1, False)
+    assert st_["campaigns"][0]["points"][0]["trials"] == 10
+
+
+def test_law_is_the_shifted_amru_law():
+    """At eps = eps* - beta n^(-2/3) the shifted law is 1/2 (literature values for (3,6): AMRU 2009)."""
+    from infoscaling.numeric.campaign.report import law_for
+
+    eps_star, beta_over_omega = 0.4294398144, 0.6169487040
+    n = 1000
+    law, note = law_for(ENS, n, eps_star - beta_over_omega * n ** (-2 / 3))
+    assert note is None and abs(law - 0.5) < 1e-6
+    law_hi, _ = law_for(ENS, n, eps_star)  # above the shifted threshold: failure more likely
+    assert 0.5 < law_hi < 1
+    none, why = law_for("concept-text:dt=6,kappa=5,eps=1/2,R=300", 600, 0.5)
+    assert none is None and "concept-text" in why

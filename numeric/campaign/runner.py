@@ -15,6 +15,7 @@ same numbers (every trial's seed is fixed by the seed scheme of
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -72,7 +73,9 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
         Trials per chunk (default: sized per point, :func:`auto_chunk`); must
         match the stored chunk size when the campaign exists.
     engine, workers, scheduler, retries
-        As in :func:`numeric.executor.make_engine`; the numbers never depend on them.
+        As in :func:`numeric.executor.make_engine` (``engine`` may also be an
+        engine object, which is used and left open: e.g. one Dask cluster for
+        several campaigns); the numbers never depend on them.
     window : int, optional
         Chunks in flight (default twice the workers).
     progress : bool, optional
@@ -104,7 +107,9 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
     workers = validate.workers(workers)
     from ..executor import check_engine_args
 
-    check_engine_args(engine, workers, scheduler)
+    given = engine if hasattr(engine, "as_completed") else None  # an engine object: used, not closed
+    if given is None:
+        check_engine_args(engine, workers, scheduler)
     grid = build_grid(ensemble=ensemble, law=law, n=n, eps=eps)
     targets, sizes = {}, {}
     for pt in grid.points:
@@ -126,20 +131,20 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
             from ..executor import make_engine
             from ..progress import progress_bar
 
-            eng = make_engine(engine, workers, scheduler, retries)
-            if grid.kind == "peeling":
-                from ..peeling import _warm_kernels
-
-                # load the compiled kernels where chunks run (forked local workers inherit them)
-                eng.prepare(_warm_kernels)
+            eng = given if given is not None else make_engine(engine, workers, scheduler, retries)
             eng_name, eng_workers = eng.name, eng.workers
+            owned = contextlib.nullcontext(eng) if given is not None else eng  # closes what it started
             try:
-                with eng, progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
-                                       log_every=log_every, unit="trials") as update:
+                with owned, progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
+                                         log_every=log_every, unit="trials") as update:
+                    if grid.kind == "peeling":
+                        from ..peeling import _warm_kernels
+
+                        # load the compiled kernels where chunks run (forked local workers inherit them)
+                        eng.prepare(_warm_kernels)
                     for i, res in eng.as_completed(run_chunk, iter(tasks), window):
                         t = tasks[i]
-                        if db.write_chunk(t.point_id, t.idx, t.size, t.start,
-                                          res.rows, t.kind, res.seconds):
+                        if db.write_chunk(t.point_id, t.idx, t.size, t.start, res.rows, t.kind, res.seconds):
                             new += t.stop - t.start
                             chunks_new += 1
                         update(reused + new)
