@@ -164,6 +164,12 @@ def test_cli_report_equals_cli_simulate(tmp_path, capsys):
     status = json.loads(capsys.readouterr().out)
     assert (status["points"], status["chunks_done"], status["chunks_pending"]) == (1, 3, 0)
     assert status["campaigns"][0]["points"][0]["trials"] == 40
+    # without --json: one readable line per point
+    assert main(["campaign", "status", "--store", store]) == 0
+    assert "n=500 eps=0.43: 40/40 trials (3 chunks of 16, 0 pending)" in capsys.readouterr().out
+    assert main(["campaign", "report", "--store", store]) == 0
+    text = capsys.readouterr().out
+    assert f"{ENS} n=500 eps=0.43 trials=40: P_B = " in text and ", law " in text
 
 
 def test_engines_and_chunk_sizes_give_identical_reports(tmp_path, reference):

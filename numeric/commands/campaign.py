@@ -91,16 +91,55 @@ def _seed(args):
     return validate.seed(args.seed)
 
 
-def report(args) -> dict:
-    """``campaign report``."""
+def report(args):
+    """``campaign report`` (one line per point without ``--json``)."""
     from ..campaign.report import campaign_report
+    from ..cli import CommandResult
 
-    return campaign_report(args.store, confidence=args.confidence, figure=args.figure, spec=args.spec,
+    data = campaign_report(args.store, confidence=args.confidence, figure=args.figure, spec=args.spec,
                            seed=_seed(args))
+    return CommandResult(data, text=_report_text(data))
 
 
-def status(args) -> dict:
-    """``campaign status``."""
+def _report_text(data: dict) -> str:
+    lines = [f"store {data['store']} ({data['confidence']:g} intervals)"]
+    for r in data["points"]:
+        head = f"{r.get('ensemble') or r.get('law')} n={r['n']}"
+        head += "" if r["eps"] is None else f" eps={r['eps']!r}"
+        head += f" trials={r['trials']}" + ("" if r["complete"] else f"/{r['target_trials']}")
+        if r["kind"] == "giant":
+            est = r["S"]
+            lines.append(head + ("" if est is None else
+                                 f": S = {est['estimate']:.6g} [{est['ci'][0]:.6g}, {est['ci'][1]:.6g}]"))
+            continue
+        est = r["block_failure"]
+        text = "" if est is None else f": P_B = {est['estimate']:.4g} [{est['ci'][0]:.4g}, {est['ci'][1]:.4g}]"
+        if r["law_block_failure"] is not None:
+            text += f", law {r['law_block_failure']:.4g}"
+        lines.append(head + text)
+    if data["figure"]:
+        lines.append(f"figure: {data['figure']}")
+    return "\n".join(lines)
+
+
+def status(args):
+    """``campaign status`` (a short table without ``--json``)."""
     from ..campaign.report import campaign_status
+    from ..cli import CommandResult
 
-    return campaign_status(args.store, spec=args.spec, seed=_seed(args))
+    data = campaign_status(args.store, spec=args.spec, seed=_seed(args))
+    return CommandResult(data, text=_status_text(data))
+
+
+def _status_text(data: dict) -> str:
+    lines = [f"store {data['store']}: {data['points']} points, {data['chunks_done']} chunks done, "
+             f"{data['chunks_pending']} pending" + (" (complete)" if data["complete"] else "")]
+    for c in data["campaigns"]:
+        lines.append(f"{c['kind']} {c['spec']} seed {c['seed']}: {c['trials_done']} of "
+                     f"{c['trials'] * len(c['points'])} trials, chunks {c['chunks_done']} done / "
+                     f"{c['chunks_pending']} pending")
+        for p in c["points"]:
+            eps = "" if p["eps"] is None else f" eps={p['eps']!r}"
+            lines.append(f"  n={p['n']}{eps}: {p['trials']}/{c['trials']} trials "
+                         f"({p['chunks_done']} chunks of {p['chunk']}, {p['chunks_pending']} pending)")
+    return "\n".join(lines)
