@@ -13,7 +13,15 @@ evaluates them with mpmath:
   never approached (``G_1 - u`` is convex with a single zero in ``[0, 1)``);
 * every reported number is verified by recomputation at higher precision
   (:func:`numeric.precision.verified`); near the transition the working
-  precision is raised by the number of digits lost in ``1 - u``.
+  precision is raised by the number of digits lost in ``1 - u``;
+* and then **certified** in ball arithmetic (:mod:`numeric.certify`): the
+  signs of ``G_1(u) - u`` at both ends of a tiny bracket around the computed
+  root are proved (positive below, negative above: a root inside, the only one
+  in ``[0, 1)`` by convexity), ``S = 1 - G_0(U)`` is enclosed over that
+  bracket, and the printed digits are those the enclosures fix (``enclosures``
+  and ``certified_by`` in the JSON).  Laws whose generating functions Arb
+  cannot evaluate (pure power laws: Lerch Phi) say so in ``certified_by`` and
+  keep the recomputation check only.
 
 Examples
 --------
@@ -27,12 +35,13 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import mpmath as mp
 import sympy as sp
 from infoscaling.derivations.graphs import FiniteLaw, GraphLaw, PowerLaw, parse_law
 
+from . import certify as cz
 from .evaluate import lambdify_mp
 from .precision import VerificationError, Verified, check_dps, verified
 from .roots import illinois
@@ -227,6 +236,8 @@ class GiantResult:
     mean_component_size: Verified | None
     dps: int
     exact_S: bool
+    certified: dict = field(default_factory=dict)
+    certified_by: dict = field(default_factory=dict)
 
     @property
     def digits(self) -> int:
@@ -248,6 +259,8 @@ class GiantResult:
                 "mean_component_size": None if self.mean_component_size is None
                 else self.mean_component_size.digits,
             },
+            "enclosures": {k: list(c.enclosure) for k, c in self.certified.items()},
+            "certified_by": dict(self.certified_by),
         }
 
 
@@ -283,6 +296,121 @@ def _criterion_text(expr, dps: int) -> str:
     if expr.is_Integer:
         return str(expr)
     return _constant(expr, dps).text
+
+
+_NOT_CERTIFIED = "not certified: Arb cannot evaluate this law's generating functions ({}); digits verified by recomputation only"
+
+
+def _ball_law(law: GraphLaw):
+    """Ball versions ``(G0, G1)`` of a law (Horner on exact coefficients, else compiled from SymPy).
+
+    Raises
+    ------
+    NotCertifiable
+        For functions Arb has no enclosure of here (Lerch Phi of pure power laws).
+    """
+    from flint import arb, fmpq
+
+    nl = numeric_law(law)
+    if nl._poly:
+        if isinstance(law, PowerLaw):
+            tau = cz.arb_of(sp.Rational(law.tau)) if sp.sympify(law.tau).is_Rational else None
+            if tau is None:
+                raise cz.NotCertifiable("irrational exponent")
+            ks = range(int(law.kmin), int(law.kmax) + 1)
+
+            def coeffs():
+                w = [arb(0)] * (int(law.kmax) + 1)
+                for k in ks:
+                    w[k] = arb(k) ** (-tau)
+                z = sum(w, arb(0))
+                return [v / z for v in w]
+        else:
+            exact_c = [fmpq(int(c.p), int(c.q)) for c in map(sp.Rational, law.coefficients())]
+
+            def coeffs():  # balls at the precision in force at the call
+                return [arb(c) for c in exact_c]
+
+        def both():
+            p = coeffs()
+            m = sum((k * v for k, v in enumerate(p)), arb(0))
+            q = [(k + 1) * p[k + 1] / m for k in range(len(p) - 1)] if not m.is_zero() else [arb(1)]
+            return p, q
+
+        def horner(c, x):
+            acc = arb(0)
+            for v in reversed(c):
+                acc = acc * x + v
+            return acc
+
+        return (lambda x: horner(both()[0], x)), (lambda x: horner(both()[1], x))
+    x = sp.Symbol("x")
+    return cz.arb_lambdify([x], law.G0(x)), cz.arb_lambdify([x], law.G1(x))
+
+
+def _certified_constant(expr, dps: int, what: str):
+    """A certified SymPy constant, or None when Arb cannot evaluate it."""
+    expr = sp.sympify(expr)
+    if expr.is_Rational:
+        return cz.certified_exact(expr, dps, f"exact: {what} is a rational (derived)")
+    try:
+        fn = cz.arb_lambdify([], expr)
+    except cz.NotCertifiable:
+        return None
+    return cz.certify(fn, dps, f"arb: the derived {what} in ball arithmetic", name=what)
+
+
+def _certify_root(law: GraphLaw, u: Verified, dps: int, extra: int) -> dict:
+    """Certified ``u`` (sign change of G1(u) - u) and ``S = 1 - G0(U)``."""
+    from fractions import Fraction
+
+    G0b, G1b = _ball_law(law)
+    with mp.workdps(2 * dps + 20 + extra):  # the bracket centre must be accurate to well below r
+        q = cz._exact(cz.arb_of(_u_compensated(law, True)))
+
+    r = Fraction(1, 10 ** (dps + 6 + extra))
+
+    def compute():
+        U = cz.sign_change(lambda t: G1b(t) - t, q - r, q + r)
+        return {"u": U, "S": 1 - G0b(U)}
+
+    method = {"u": "sign change of G1(u) - u certified in ball arithmetic at both ends of a bracket "
+                   "(the only root in [0, 1) by convexity)",
+              "S": "arb: S = 1 - G0(U) over the certified bracket U"}
+    return cz.certify_many(compute, dps, method, name="giant component")
+
+
+def _certify(result: GiantResult, law: GraphLaw, dps: int, extra: int) -> GiantResult:
+    """Attach enclosures to a verified result (or say why it could not be certified)."""
+    certs, by = {}, {}
+    try:
+        if result.exact_S and result.u.text in ("0", "1"):
+            certs["u"] = cz.certified_exact(int(result.u.text), dps, "exact: u is 0 or 1 (derived)")
+            if result.S.text in ("0", "1"):
+                certs["S"] = cz.certified_exact(int(result.S.text), dps, "exact: S is 0 or 1 (derived)")
+        elif result.u.text == "0":  # G1(0) = 0: u = 0 exactly, S = 1 - G0(0)
+            certs["u"] = cz.certified_exact(0, dps, "exact: G1(0) = 0")
+            G0b, _ = _ball_law(law)
+            certs["S"] = cz.certify(lambda: 1 - G0b(cz.arb_of(0)), dps, "arb: S = 1 - G0(0)", name="S")
+        else:
+            certs.update(_certify_root(law, result.u, dps, extra))
+        if result.mean_component_size is not None:
+            c = _certified_constant(law.mean_component_size(), dps, "mean component size")
+            if c is not None:
+                certs["mean_component_size"] = c
+    except cz.NotCertifiable as exc:
+        by = {k: _NOT_CERTIFIED.format(exc) for k in ("S", "u")}
+        return replace(result, certified_by=by)
+    for k, c in certs.items():
+        old = getattr(result, k)
+        if old is not None and c.text != old.text and old.text not in ("0", "1"):
+            raise VerificationError(f"giant {k}: recomputation ({old.text}) and enclosure ({c.text}) disagree")
+    by = {k: c.method for k, c in certs.items()}
+    # exact 0 / 1 keep their short text; everything else prints the digits the enclosure certifies
+    with mp.workdps(2 * dps + 20):
+        new = {k: Verified(c.value, getattr(result, k).text if getattr(result, k).text in ("0", "1") else c.text,
+                           c.digits, dps) for k, c in certs.items()}
+    return replace(result, certified=certs, certified_by=by, **new)
 
 
 def giant(law, dps: int = 30) -> GiantResult:
@@ -324,7 +452,7 @@ def giant(law, dps: int = 30) -> GiantResult:
         msize = None
         if sp.sympify(law.G1_prime_at_1()) != 1:  # infinite exactly at the transition
             msize = _constant(law.mean_component_size(), dps)
-        return GiantResult(law.spec(), S, u, False, crit, msize, dps, True)
+        return _certify(GiantResult(law.spec(), S, u, False, crit, msize, dps, True), law, dps, 0)
     nl = numeric_law(law)
     extra = _transition_digits(law)
     with mp.workdps(dps + 10 + extra):
@@ -334,7 +462,7 @@ def giant(law, dps: int = 30) -> GiantResult:
         S = verified(lambda: 1 - nl.G0(mp.mpf(0)), dps)
         if S.value == 1:
             S = _exact_verified(1, dps)
-        return GiantResult(law.spec(), S, u, True, crit, None, dps, S.text == "1")
+        return _certify(GiantResult(law.spec(), S, u, True, crit, None, dps, S.text == "1"), law, dps, extra)
 
     def u_at():
         with mp.workdps(mp.mp.dps + extra):
@@ -346,4 +474,4 @@ def giant(law, dps: int = 30) -> GiantResult:
 
     u = verified(u_at, dps)
     S = verified(S_at, dps)
-    return GiantResult(law.spec(), S, u, True, crit, None, dps, False)
+    return _certify(GiantResult(law.spec(), S, u, True, crit, None, dps, False), law, dps, extra)
