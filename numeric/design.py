@@ -317,7 +317,7 @@ def design_u_form(dt, vmax, *, eps="1/2", **kw) -> DesignResult:
     e = exact(eps, "--eps", allow_symbol=False)
     if not d > 0:
         raise input_error("--dt", dt, "a number > 0")
-    return design(f"poisson:{d / e}", e, vmax, **kw)
+    return design(f"poisson:{d / e}", str(e), vmax, **kw)
 
 
 def potential_design(dt, vmax, *, grid_points: int = 600, dps: int = 15) -> dict:
