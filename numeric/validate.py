@@ -14,7 +14,8 @@ Parsing rules
   exact; ``"1e6"``, ``"2.0"`` and ``"1.5e3"`` are accepted when they are
   *exactly* integral (parsed with :class:`decimal.Decimal`); strings of more
   than :data:`MAX_INT_DIGITS` digits are refused naming the argument (Python's
-  own int-conversion limit would otherwise answer).
+  own int-conversion limit would otherwise answer), and so is any magnitude
+  beyond the largest float (``1e999``), as for every other number.
 * **Numbers** are kept exact as :class:`fractions.Fraction` (``"0.42"`` is
   21/50, ``"1/3"`` is 1/3).  NaN, infinities and anything whose magnitude a
   float cannot hold (``1e999``) are refused alike, as are exponents beyond
@@ -238,6 +239,10 @@ def integer(value, argument: str, lo: int | None = None, hi: int | None = None, 
             v = int(d)
     else:
         raise input_error(argument, value, allowed)
+    if abs(v) > _FLOAT_MAX:  # the same finiteness rule as number(): 1e999 is refused everywhere
+        if limit is not None and v > 0 and (lo is None or v >= lo):
+            raise input_error(argument, value, _limit_text(lo, hi, limit, why), LimitError)
+        raise input_error(argument, value, allowed + " (finite: magnitude below 1.8e308)")
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise input_error(argument, value, allowed)
     if limit is not None and v > limit:
