@@ -278,6 +278,8 @@ def check_chain(L, w) -> tuple[int, int]:
         When a single wave crossing, 100 (2L+1) iterations of (2L+w) w work,
         exceeds :data:`MAX_WORK`.
     """
+    from decimal import Decimal  # formats any integer (a float conversion overflows past 1e308)
+
     from . import validate
 
     L = validate.integer(L, "--L", 1)
@@ -287,7 +289,7 @@ def check_chain(L, w) -> tuple[int, int]:
     work = (2 * L + w) * w * 100 * (2 * L + 1)
     if work > MAX_WORK:
         raise input_error("--L", L, f"a chain whose wave crossing costs <= {MAX_WORK:.0e} operations "
-                          f"((2L+w) w 100 (2L+1) = {work:.2e} here)", LimitError)
+                          f"((2L+w) w 100 (2L+1) = {Decimal(work):.2e} here)", LimitError)
     return L, w
 
 
