@@ -228,6 +228,7 @@ def test_cli_fuzz_deep(key, tmp_path_factory):
     ["verify", "--workers", "9" * 100],
     ["latex", "--output", ""],
     ["figures", "--output-dir", "/dev/null"],
+    ["coupled", "regular:3/regular:6", "--L", "1.7976931348623157e308", "--w", "1"],  # was exit 3 (OverflowError)
     ["\ud800"],
     [],
     ["--version"],
