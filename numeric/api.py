@@ -75,6 +75,19 @@ def _short(value, width: int = 24):
     return value
 
 
+def _brief(value) -> str:
+    """A value as shown by ``repr``: estimates as ``est [lo, hi]``, summaries as counts, long text cut."""
+    if isinstance(value, dict) and "estimate" in value and "ci" in value:
+        lo, hi = value["ci"]
+        return f"{value['estimate']:.6g} [{lo:.6g}, {hi:.6g}]"
+    if isinstance(value, dict) and isinstance(value.get("counts"), dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value["counts"].items() if v) + "}"
+    if isinstance(value, dict) and {"agree", "disagree"} <= value.keys():
+        keys = ("agree", "disagree", "malformed", "unverified")
+        return "{" + ", ".join(f"{k}: {value[k]}" for k in keys if k in value) + "}"
+    return repr(_short(value, 40))
+
+
 def _md_cell(value) -> str:
     if isinstance(value, (dict, list, bool)) or value is None:
         text = json.dumps(value)
@@ -163,12 +176,9 @@ class Result:
 
     # -- rendering ----------------------------------------------------------------
     def __repr__(self) -> str:
-        shown = [k for k in self.headline if k in self._data]
+        parts = [f"{k}={_brief(self._data[k])}" for k in self.headline if k in self._data]
         if self.rows_key and self.rows_key in self._data:
-            inner = f"{len(self._data[self.rows_key])} {self.rows_key}"
-            parts = [inner] + [f"{k}={_short(self._data[k])!r}" for k in shown]
-        else:
-            parts = [f"{k}={_short(self._data[k], 40)!r}" for k in shown]
+            parts.insert(0, f"{len(self._data[self.rows_key])} {self.rows_key}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def latex(self) -> str:
@@ -243,7 +253,12 @@ class Giant(Result):
 
 class Optimum(Result):
     command = "optimum"
-    headline = ("kappa_star", "R_over_sqrt_C", "T_over_sqrt_C", "R", "T", "kappa", "optimum_kind", "digits")
+
+    @property
+    def headline(self):
+        if "kappa_star" in self._data:
+            return ("kappa_star", "R_over_sqrt_C", "T_over_sqrt_C", "digits")
+        return ("C_prime", "R", "T", "kappa", "learned_fraction", "optimum_kind", "digits")
 
     def latex(self) -> str:
         d = self._data
