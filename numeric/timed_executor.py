@@ -128,7 +128,8 @@ class TimedProcessEngine:
                     sys.stdout.flush()
                     sys.stderr.flush()  # a forked child must not re-flush the parent's buffers
                     recv, send = ctx.Pipe(duplex=False)
-                    proc = ctx.Process(target=_worker, args=(send, fn, items[i]), daemon=True)
+                    # not a daemon: a task may start its own worker processes (simulations do)
+                    proc = ctx.Process(target=_worker, args=(send, fn, items[i]), daemon=False)
                     proc.start()
                     send.close()
                     running[recv] = (i, proc, time.monotonic())

@@ -44,3 +44,12 @@ def slow(profile):
 @register("X-DIE", "", title="A test-only claim whose process dies (as on a segmentation fault).", source="test")
 def die(profile):
     os._exit(3)
+
+
+@register("X-POOL", "", title="A test-only claim that runs its own worker processes.", source="test")
+def pool(profile):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as ex:
+        squares = list(ex.map(abs, [-1, -2, -3]))
+    return [Evidence("numeric", "abs in two worker processes", squares == [1, 2, 3], {"dps": 15})]

@@ -222,6 +222,12 @@ def test_parallel_results_in_table_order(broken, capsys):
     assert [c["id"] for c in json.loads(capsys.readouterr().out)["claims"]] == ["X-OK", "X-SLOW"]
 
 
+def test_claims_may_start_their_own_workers(broken, capsys):
+    """A claim run in a verify worker can itself use a process pool (the workers are not daemons)."""
+    assert main(["verify", "--claims", "X-POOL,X-OK", "--workers", "2", "--json"]) == 0
+    assert [c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]] == ["confirmed"] * 2
+
+
 def test_dead_worker_is_an_error_verdict(broken, capsys):
     assert main(["verify", "--claims", "X-OK,X-DIE", "--workers", "2", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
