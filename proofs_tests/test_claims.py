@@ -277,3 +277,21 @@ def test_missing_claim_module_fails_loudly(monkeypatch):
 def test_extra_claim_ids_need_a_title():
     with pytest.raises(KeyError):
         reg.register("A99", "")
+
+
+def test_in_process_budget_keeps_the_callers_timer(broken, capsys):
+    """A caller's own SIGALRM timer survives a serial verify (handler and remaining time restored)."""
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(time.perf_counter()))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 3.0)
+        t0 = time.perf_counter()
+        assert main(["verify", "--claims", "X-OK", "--workers", "1", "--json"]) == 0
+        while not fired and time.perf_counter() - t0 < 10:
+            time.sleep(0.05)
+        assert fired and 2.0 < fired[0] - t0 < 6.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -56,17 +56,22 @@ def _run_one_in_process(claim: Claim, profile: str, budget: float) -> ClaimResul
     """One claim in this process, interrupted by SIGALRM when it runs past ``budget``."""
     use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     t0 = time.perf_counter()
-    previous = signal.signal(signal.SIGALRM, _alarm) if use_alarm else None
+    previous, outer = None, (0.0, 0.0)
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _alarm)
     try:
         if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, budget)
+            outer = signal.setitimer(signal.ITIMER_REAL, budget)
         result = run_claim(claim, profile)
     except ClaimTimeout:
         return _timeout_result(claim, budget, time.perf_counter() - t0)
     finally:
-        if use_alarm:
+        if use_alarm:  # restore the caller's handler and what is left of its timer
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+            if outer[0] > 0:
+                left = outer[0] - (time.perf_counter() - t0)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), outer[1])
     if result.seconds > budget:  # finished, but past its budget (the alarm could not interrupt it)
         return _timeout_result(claim, budget, result.seconds)
     return result
