@@ -128,7 +128,7 @@ MAX_COLUMNS = 100
 MAX_FIELD = validate.MAX_TEXT
 #: Relative differences in this range are binary floating-point rounding.
 PRECISION_BAND = (1e-20, 5e-15)
-#: Relative tolerance used to recognise a known fault (the faulty value is itself float64).
+#: Relative tolerance used to recognise a known fault (the faulty value is itself float64; see _explains).
 DIAG_RTOL = 1e-6
 #: Relative tolerance used to recognise a faulty *optimum* (their optimiser has its own tolerance).
 DIAG_RTOL_OPT = 2e-4
@@ -514,13 +514,9 @@ def restricted_threshold(ens) -> tuple[float, float, bool]:
     return r["eps"], r["x"], r["on_cut"]
 
 
-def _close(a, b, rtol) -> bool:
-    return _rel(a, b) <= rtol
-
-
-def _d_threshold(spec, kind, theirs, ours, dps, tol):
+def _d_threshold(spec, kind, theirs, ours, dps, explains):
     v, x, cut = restricted_threshold(_ensemble(spec))
-    if not _close(theirs, v, tol):
+    if not explains(v):
         return None
     what = ("an artefact at the cut x = 0.1, eps(x) has no tangency there"
             if cut else f"the restricted minimum at x = {x:.8g}")
@@ -528,14 +524,14 @@ def _d_threshold(spec, kind, theirs, ours, dps, tol):
     return f"threshold restricted to x >= 0.1 ({what}; {base})"
 
 
-def _d_alpha(spec, theirs, ours, dps, tol):
+def _d_alpha(spec, theirs, ours, dps, explains):
     ref = _scaling(spec, dps).alpha_reference.value
-    if mp.isfinite(ref) and _close(theirs, ref, tol):
+    if explains(ref):
         return f"alpha computed with sign variant (reference alpha = {mp.nstr(ref, 8)}...)"
     return None
 
 
-def _d_beta(spec, theirs, ours, dps, tol):
+def _d_beta(spec, theirs, ours, dps, explains):
     return "beta shift dropped (beta/Omega reported as 0)" if theirs == 0 else None
 
 
@@ -543,17 +539,17 @@ def _d_none(*args):
     return None
 
 
-def _d_giant(spec, theirs, ours, dps, tol):
+def _d_giant(spec, theirs, ours, dps, explains):
     from .giant import giant
 
     if theirs == 0 and ours is not None and ours > 0:
         return "trivial root u = 1 of u = G_1(u) selected (iterating from u = 1 lands on it)"
-    if _close(theirs, giant(spec, dps).u.value, tol):
+    if explains(giant(spec, dps).u.value):
         return "reported u (root of u = G_1(u)) instead of S = 1 - G_0(u)"
     return None
 
 
-def _d_kappa(dt, theirs, ours, dps, tol):
+def _d_kappa(dt, theirs, ours, dps, explains):
     import sympy as sp
 
     d_exact = sp.Rational(dt)
@@ -563,12 +559,12 @@ def _d_kappa(dt, theirs, ours, dps, tol):
         d = mp.mpf(sp.N(d_exact, dps + 20))
         W = mp.lambertw(-1 / d, -1).real
         lower = -W * mp.exp(-1 / W) / d
-    if _close(theirs, lower, tol):
+    if explains(lower):
         return f"lower fold (branch W_{{-1}}) instead of the jump (W_0): {mp.nstr(lower, 8)}"
     return None
 
 
-def _d_optimum(dt, eps, cp, theirs, ours, dps, tol):
+def _d_optimum(dt, eps, cp, theirs, ours, dps, explains):
     dtf, epsf = _problem(dt, eps)
     th = float(theirs)
     s = math.sqrt(cp)
@@ -610,10 +606,10 @@ def _d_optimum(dt, eps, cp, theirs, ours, dps, tol):
     return None
 
 
-def _d_tail(M, p, eta, theirs, ours, dps, tol):
+def _d_tail(M, p, eta, theirs, ours, dps, explains):
     with mp.workdps(30):
         r = reference.chernoff_tail(M, mp.mpf(p.numerator) / p.denominator, eta)
-    if _close(theirs, r, tol):
+    if explains(r):
         return ("Chernoff bound base mismatch (KL in log base 2 exponentiated base e: "
                 f"{r:.8g}, not a bound on the exact tail)")
     return None
@@ -638,8 +634,9 @@ class Quantity:
     ours : callable
         ``(*args, dps) -> mpf or None`` (None: no such value, e.g. no sharp threshold).
     diagnose : callable
-        ``(*args, theirs, ours, dps, tol) -> str or None``: the known cause that
-        explains ``theirs``, found by recomputing the way the fault does.
+        ``(*args, theirs, ours, dps, explains) -> str or None``: the known cause that
+        explains ``theirs``, found by recomputing the way the fault does; ``explains(value)``
+        says whether a recomputed value accounts for theirs (:func:`_explains`).
     digits : int, optional
         Cap on the reported digits (the optimiser verifies at most :data:`OPT_DIGITS` here).
     extra : bool
@@ -696,21 +693,6 @@ def our_value(quantity: str, row: dict, dps: int = 30):
 # the comparison engine
 # ------------------------------------------------------------------------------------
 
-def _given_rtol(value) -> float:
-    """Relative resolution of a value as written: 10^(1 - significant digits), at least DIAG_RTOL.
-
-    Examples
-    --------
-    >>> _given_rtol("0.9385"), _given_rtol("0.93853238409554381285")
-    (0.001, 1e-06)
-    """
-    if not isinstance(value, str):
-        return DIAG_RTOL
-    mant = value.strip().lower().split("e")[0].lstrip("+-").replace(".", "").lstrip("0")
-    digits = max(1, len(mant))
-    return max(DIAG_RTOL, 10.0 ** (1 - digits))
-
-
 def _rounded_as_given(value, ours) -> int | None:
     """Number of significant digits of ``value`` when it is ``ours`` correctly rounded to them.
 
@@ -740,6 +722,28 @@ def _rounded_as_given(value, ours) -> int | None:
         return digits if abs(mp.mpf(text) - ours) <= ulp / 2 else None
 
 
+def _explains(given, theirs, candidate) -> bool:
+    """Does a value recomputed the way a fault does account for ``theirs``?
+
+    Yes when they agree within :data:`DIAG_RTOL` (a faulty implementation's
+    float64 value against our emulation of it), or when ``theirs`` is the
+    candidate correctly rounded to the significant digits given (a value quoted
+    to a few digits).  A value given to one or two digits is thus explained only
+    by a candidate that rounds to it, never by anything within 100 %.
+
+    Examples
+    --------
+    >>> import mpmath as mp
+    >>> _explains("0.9385", mp.mpf("0.9385"), mp.mpf("0.93853238"))
+    True
+    >>> _explains("0.1", mp.mpf("0.1"), mp.mpf("0.0146"))
+    False
+    """
+    if candidate is None or not mp.isfinite(candidate):
+        return False
+    return _rel(theirs, candidate) <= DIAG_RTOL or _rounded_as_given(given, candidate) is not None
+
+
 def _parse_theirs(value):
     if value is None:
         raise RowError("value: missing", "value")
@@ -752,7 +756,7 @@ def _parse_theirs(value):
 
 def _compare(q: Quantity, args: tuple, row: dict, theirs, ours, rtol: float, dps: int) -> dict:
     def diagnose():
-        return q.diagnose(*args, theirs, ours, dps, _given_rtol(row.get("value")))
+        return q.diagnose(*args, theirs, ours, dps, functools.partial(_explains, row.get("value"), theirs))
 
     if ours is None and theirs is None:
         return {"ours": None, "rel_diff": 0.0, "agree": True, "note": None}

@@ -383,3 +383,13 @@ def test_reference_emulation_is_model_md_section_6():
         lo, _ = chernoff_bounds(2000, mp.mpf("0.01"), 15)
     assert ref.chernoff_tail(2000, 0.01, 15) < float(lo)                         # below the derived bracket
     assert ref.chernoff_tail(2000, 0.01, 21) - ref.chernoff_tail(2000, 0.01, 19) > 0.9   # jumps up at the mean
+
+
+def test_a_value_given_to_few_digits_is_explained_only_by_a_cause_that_rounds_to_it(tmp_path, capsys):
+    """'0.5' for the (3,6) threshold (0.4294...) was 'explained' by the x >= 0.1 search (tolerance 100 %)."""
+    f = tmp_path / "few.csv"
+    f.write_text(HEADER + "threshold,regular:3/regular:6,0.5\nalpha,regular:3/regular:6,0.9385\n")
+    assert main(["crosscheck", str(f), "--json"]) == 1
+    th, al = json.loads(capsys.readouterr().out)["rows"]
+    assert th["agree"] is False and th["note"] is None
+    assert al["note"].startswith("alpha computed with sign variant")     # 0.93853... rounds to 0.9385
