@@ -148,6 +148,7 @@ CLAIM_MODULES = [
     "infoscaling.numeric.claims.compute_optimal",
     "infoscaling.numeric.claims.graphs",
     "infoscaling.numeric.claims.reference",
+    "infoscaling.numeric.claims.curriculum",
 ]
 
 
