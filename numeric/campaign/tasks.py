@@ -88,7 +88,7 @@ def auto_chunk(kind: str, target, n: int) -> int:
     --------
     >>> from infoscaling.numeric.peeling import plan_peeling
     >>> auto_chunk("peeling", plan_peeling("regular:3/regular:6", 10**5, 0.4), 10**5)
-    32
+    33
     """
     if kind == "peeling":
         work = target.expected_edges + TRIAL_OVERHEAD
