@@ -45,6 +45,7 @@ from infoscaling.derivations.specs import LawSpec, ProjectionSpec, SpecError, pa
 from . import validate
 from .errors import input_error
 from .executor import get_engine, run_tasks
+from .jit import note_if_compiling
 from .rng import resolve, root_sequence
 from .stats import mean as t_mean
 
@@ -465,6 +466,7 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
     validate.memory(need, "--n", f"one graph of {law.spec()} with n = {n}", getattr(engine, "workers", 1))
     validate.simulation_work(trials, steps)
     seq = root_sequence(seed)
+    note_if_compiling((_uf_component_weights,), "giant-component")
     t0 = time.perf_counter()
     spec = law.spec()
     entropy = seq.entropy

@@ -116,6 +116,7 @@ from infoscaling.derivations.specs import ConceptTextSpec, EnsembleSpec, SpecErr
 from . import stats, validate
 from .errors import InputError
 from .executor import Engine, ProcessEngine, SerialEngine, get_engine, run_tasks
+from .jit import note_if_compiling
 from .rng import root_sequence
 
 __all__ = [
@@ -734,6 +735,7 @@ def _warm_kernels() -> None:
     """Load (or compile) every kernel once in this process, on a tiny graph."""
     if _WARM:
         return
+    note_if_compiling((_csr_fill, _bounded, _matched_sockets, _uniform_targets, _peel_kernel), "peeling")
     rng = np.random.default_rng(0)
     for kind in ("config", "var-structured", "chk-structured"):
         plan = PeelingPlan("warm", kind, 4, 2, ((3, 4),) if kind != "chk-structured" else (),
