@@ -146,13 +146,24 @@ def source_files(root: Path) -> list[str]:
         return files
 
 
-def make_copy(root: Path, files: list[str], dest: Path) -> Path:
-    """Copy ``files`` from ``root`` into ``dest`` and link the layout folders into ``infoscaling/``."""
+def make_copy(root: Path, files: list[str] | None, dest: Path) -> Path:
+    """Copy ``files`` from ``root`` into ``dest`` and link the layout folders into ``infoscaling/``.
+
+    ``files=None`` copies a whole snapshot folder made earlier by this function
+    (symlinks kept).  A listed file that vanished meanwhile (another engineer
+    moved it) is skipped: the copy is the tree as it is now.
+    """
     root, dest = Path(root), Path(dest)
+    if files is None:
+        shutil.copytree(root, dest, symlinks=True)
+        return dest
     for rel in files:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / rel, target)
+        try:
+            shutil.copy2(root / rel, target)
+        except FileNotFoundError:
+            continue
     pkg = dest / "infoscaling"
     pkg.mkdir(exist_ok=True)
     for name in ("numeric", "derivations"):
@@ -273,7 +284,7 @@ def _run_split(cmd, cwd, env, timeout):
 
 
 # ----------------------------------------------------------------------------- one mutant
-def run_mutant(mutant: Mutant, root: Path, files: list[str], *, timeout: float | None = None,
+def run_mutant(mutant: Mutant, root: Path, files: list[str] | None, *, timeout: float | None = None,
                profile: str = "quick", drop_tests=(), drop_claims=(), keep: bool = False,
                all_checks: bool = False) -> MutantResult:
     """Apply ``mutant`` alone to a fresh copy of ``root`` and run its checks.
@@ -340,7 +351,7 @@ _CANARY_TEST = (
 )
 
 
-def canary(root: Path, files: list[str], timeout: float = 300) -> tuple[bool, str]:
+def canary(root: Path, files: list[str] | None, timeout: float = 300) -> tuple[bool, str]:
     """Plant a marker in the copy's ``numeric/__init__.py``; pytest and a plain interpreter must both see it.
 
     Returns
@@ -401,7 +412,7 @@ def _node_failed(node: str, failures: list[tuple[str, str]]) -> bool:
     return False
 
 
-def baseline(mutants: list[Mutant], root: Path, files: list[str], *, timeout: float = 3600,
+def baseline(mutants: list[Mutant], root: Path, files: list[str] | None, *, timeout: float = 3600,
              profile: str = "quick") -> tuple[set[str], set[str], list[str]]:
     """Run every check once on a clean copy: (failing test nodes, failing claims, notes)."""
     nodes = sorted({t for m in mutants for t in m.tests})
@@ -450,24 +461,30 @@ def run_catalogue(mutants: list[Mutant], root: Path, *, workers: int = 2, timeou
     """Run every mutant (``workers`` at a time) after the canary and the clean-tree baseline."""
     t0 = time.monotonic()
     root = Path(root).resolve()
-    files = source_files(root)
-    ok, detail = canary(root, files)
-    if not ok:
-        raise RuntimeError(f"mutants: isolation canary failed, the mutated copy is not what runs ({detail})")
-    bad_tests, bad_claims, notes = (baseline(mutants, root, files, profile=profile) if use_baseline
-                                    else (set(), set(), []))
-    failures = sorted(bad_tests | bad_claims) + notes
-    if progress and failures:
-        for line in failures:
-            progress(f"baseline: {line}")
+    # one snapshot of the tree for the whole run: every mutant, the canary and the baseline see the same
+    # files even while other engineers keep editing the working tree
+    holder = Path(tempfile.mkdtemp(prefix="infoscaling-mutant-snapshot-"))
+    try:
+        snap = make_copy(root, source_files(root), holder / "repo")
+        ok, detail = canary(snap, None)
+        if not ok:
+            raise RuntimeError(f"mutants: isolation canary failed, the mutated copy is not what runs ({detail})")
+        bad_tests, bad_claims, notes = (baseline(mutants, snap, None, profile=profile) if use_baseline
+                                        else (set(), set(), []))
+        failures = sorted(bad_tests | bad_claims) + notes
+        if progress and failures:
+            for line in failures:
+                progress(f"baseline: {line}")
 
-    def one(m):
-        r = run_mutant(m, root, files, timeout=timeout, profile=profile, drop_tests=bad_tests,
-                       drop_claims=bad_claims, keep=keep, all_checks=all_checks)
-        if progress:
-            progress(f"{r.status:<8} {m.area}:{m.name} ({r.seconds:.0f} s) {r.reason}")
-        return r
+        def one(m):
+            r = run_mutant(m, snap, None, timeout=timeout, profile=profile, drop_tests=bad_tests,
+                           drop_claims=bad_claims, keep=keep, all_checks=all_checks)
+            if progress:
+                progress(f"{r.status:<8} {m.area}:{m.name} ({r.seconds:.0f} s) {r.reason}")
+            return r
 
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        results = list(pool.map(one, mutants))
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            results = list(pool.map(one, mutants))
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
     return RunReport(results, time.monotonic() - t0, failures)
