@@ -99,6 +99,51 @@ def test_claim_holds_respects_expected_refutations():
     assert not runner.claim_holds({"verdict": "confirmed", "expect_refuted": True})
 
 
+_TOY = {
+    "infoscaling/__init__.py": "",
+    "infoscaling/__main__.py": (
+        "import json, sys\n"
+        "from infoscaling.numeric import calc\n"
+        "ids = sys.argv[sys.argv.index('--claims') + 1].split(',')\n"
+        "v = 'confirmed' if calc.add(2, 2) == 4 else 'refuted'\n"
+        "print(json.dumps({'claims': [{'id': i, 'verdict': v, 'expect_refuted': False} for i in ids]}))\n"
+        "sys.exit(0 if v == 'confirmed' else 1)\n"),
+    "numeric/__init__.py": "",
+    "numeric/calc.py": "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n",
+    "derivations/__init__.py": "",
+    "tests/test_calc.py": ("from infoscaling.numeric import calc\n\n\n"
+                           "def test_add():\n    assert calc.add(2, 3) == 5\n"),
+}
+
+
+def test_runner_verdicts_on_a_toy_repository(tmp_path):
+    """End to end on a tiny repository: killed by a test or a claim, survived, stale, invalid."""
+    root = tmp_path / "toy"
+    for rel, text in _TOY.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    files = runner.source_files(root)
+    add, mul = ("return a + b", "return a - b"), ("return a * b", "return a ** b")
+    cases = {
+        "killed": cat.Mutant("t1", "numeric/calc.py", *add, 1, ("tests/test_calc.py::test_add",), (), "w"),
+        "survived": cat.Mutant("t2", "numeric/calc.py", *mul, 1, ("tests/test_calc.py::test_add",), (), "w"),
+        "stale": cat.Mutant("t3", "numeric/calc.py", "return a / b", "x", 1, ("tests/test_calc.py",), (), "w"),
+        "invalid": cat.Mutant("t4", "numeric/calc.py", *add, 1, ("tests/test_calc.py::test_nope",), (), "w"),
+    }
+    claim_cases = {
+        "killed": cat.Mutant("c1", "numeric/calc.py", *add, 1, (), ("X1",), "w"),
+        "survived": cat.Mutant("c2", "numeric/calc.py", *mul, 1, (), ("X1",), "w"),
+    }
+    for want, m in [*cases.items(), *claim_cases.items()]:
+        r = runner.run_mutant(m, root, files, timeout=120)
+        assert r.status == want, (m.name, r.status, r.reason, [c.to_json() for c in r.checks])
+    # the working tree itself is never touched
+    assert (root / "numeric/calc.py").read_text() == _TOY["numeric/calc.py"]
+    # a check already failing without the mutant is dropped; with nothing left the mutant is invalid
+    r = runner.run_mutant(cases["killed"], root, files, timeout=120, drop_tests={"tests/test_calc.py::test_add"})
+    assert r.status == "invalid" and r.dropped == ["tests/test_calc.py::test_add"]
+
+
 def test_copy_is_what_runs():
     """The isolation canary: a marker planted in the copy is seen by pytest and by a plain interpreter."""
     files = runner.source_files(ROOT)
