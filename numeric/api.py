@@ -464,8 +464,10 @@ def crosscheck(source, rtol="1e-9", dps="30") -> Crosscheck:
     """Compare another implementation's numbers with this system's (``infoscaling crosscheck``).
 
     ``source`` is a file path (CSV or JSON; ``"-"`` reads standard input), or a
-    list of row dicts ``{quantity, spec, value, ...}`` (then there is no ``file`` key).
+    row dict ``{quantity, spec, value, ...}`` or a list of them (then there is no ``file`` key).
     """
+    if isinstance(source, dict):
+        source = [source]
     if isinstance(source, (str, os.PathLike)):
         from .commands import crosscheck as cmd
 
