@@ -190,3 +190,21 @@ def test_first_run_compile_note(tmp_path, monkeypatch):
     assert mod.twice(21) == 42
     assert is_cached(mod.twice)
     assert not note_if_compiling([mod.twice], "test", stream=io.StringIO())
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "peeling", "regular:3/regular:6", "--n", "1000", "--eps", "0.4", "--trials", "2", "--seed", "1"],
+    ["simulate", "peeling", "poly:0,1/2,1/2/poisson:6", "--n", "1000", "--eps", "0.3", "--trials", "2", "--seed", "1"],
+    ["simulate", "giant", "projection:node-poly:0,1/2,1/2/poisson:2", "--n", "1000", "--trials", "2", "--seed", "1"],
+])
+def test_simulate_path_imports_no_sympy_scipy_stats_matplotlib(argv):
+    """Issue 12: the simulators start without SymPy, scipy.stats or matplotlib (python -X importtime)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "infoscaling", *argv, "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+               if line.startswith("import time:") and "|" in line}
+    simulator = "infoscaling.numeric.peeling" if argv[1] == "peeling" else "infoscaling.numeric.graphsim"
+    assert simulator in modules  # the parse really saw the simulator's imports
+    heavy = {m for m in modules if m.split(".")[0] in ("sympy", "matplotlib") or m.startswith("scipy.stats")}
+    assert not heavy, sorted(heavy)[:10]
