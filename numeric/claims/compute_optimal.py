@@ -15,9 +15,9 @@ import math
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from infoscaling.derivations import amru as dsc
 from infoscaling.derivations import chinchilla as dch
 from infoscaling.derivations import optimum as dop
-from infoscaling.derivations import amru as dsc
 from infoscaling.derivations import training as dtr
 from infoscaling.derivations.ensemble import parse_ensemble
 from infoscaling.derivations.notation import X
@@ -124,8 +124,8 @@ def _iterate_u(dt, kappa, max_iter=200_000):
     r"\quad P_b \approx \nu^{*} P_B",
 )
 def claim_a4(profile: str):
-    from ..finite_length import REGULAR_MODEL_ALLOWANCE, compare_with_law, regular_campaign
     from ..amru import direct_scaling_params, scaling_params
+    from ..finite_length import REGULAR_MODEL_ALLOWANCE, compare_with_law, regular_campaign
 
     ev = []
     ev.append(timed("symbolic", "closed form r_i = z^i rho^(i-1)(1-z)/(i-1)! equals the defining double sum "
@@ -514,8 +514,8 @@ def claim_a10(profile: str):
 @register("A11", r"\#\text{iterations} \approx \frac{\pi}{\sqrt{c\,(\varepsilon^{*}-\varepsilon)}},\quad "
           r"c = -\tfrac12\,\partial_\varepsilon f\,\partial_x^2 f\big|_{(\varepsilon^{*},x^{*})}")
 def claim_a11(profile: str):
-    from ..peeling import peeling_trials
     from ..amru import scaling_params
+    from ..peeling import peeling_trials
     from ..stats import mean
 
     ens = parse_ensemble("regular:3/regular:6")

@@ -385,8 +385,13 @@ def b4(profile: str) -> list[Evidence]:
     def simulated():
         # theory from the functions the emergence curves use (pair_probabilities, level_link_probabilities,
         # level_gammas), not the simulator's own: a bug in the curves' model must show here
-        from ..skills import SkillSettings, level_gammas, level_link_probabilities, pair_probabilities
-        from ..skills import simulate_skill_level
+        from ..skills import (
+            SkillSettings,
+            level_gammas,
+            level_link_probabilities,
+            pair_probabilities,
+            simulate_skill_level,
+        )
 
         trials = 8 if profile == "quick" else 40
         pts = [(2000, 300, 100, 3), (2000, 1200, 100, 3), (1500, 400, 60, 2)]
