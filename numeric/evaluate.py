@@ -21,16 +21,41 @@ mpf('0.0')
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import mpmath as mp
-import numpy as np
-import sympy as sp
-from infoscaling.derivations.degree import Binomial, Poisson, Regular, exact
-from infoscaling.derivations.ensemble import Ensemble
-from infoscaling.derivations.notation import X
 
 from .precision import check_dps, fmt, verified
+
+if TYPE_CHECKING:  # pragma: no cover
+    from infoscaling.derivations.ensemble import Ensemble
+
+
+class _LazyModule:
+    """Import a heavy module on first attribute access (SymPy, NumPy: the threshold command's
+    start-up must not pay for them when the derived code is already stored)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+sp = _LazyModule("sympy")
+np = _LazyModule("numpy")
+
+
+def _X():
+    from infoscaling.derivations.notation import X
+
+    return X
 
 __all__ = [
     "CompiledEnsemble",
@@ -64,16 +89,34 @@ def lambdify_mp(args, expr, modules="mpmath"):
         sys.set_int_max_str_digits(old)
 
 
-def _mp(expr):
-    return lambdify_mp(X, expr)
-
-
 # ---------------------------------------------------------------------------
 # compile once per *family*: derive with symbolic parameters, bind numbers late
 # ---------------------------------------------------------------------------
 
+#: Families derived with symbolic parameters (their compiled code is independent of the sizes).
+GENERIC_FAMILIES = ("regular", "poisson", "binomial")
+
+
+def _side_params(side) -> tuple:
+    """Exact parameters of a side: a SymPy degree law or a :class:`derivations.specs.Side` (no SymPy)."""
+    fam = side.family
+    if hasattr(side, "params"):  # derivations.specs.Side
+        return tuple(side.params)
+    if fam == "regular":
+        return (side.d,)
+    if fam == "poisson":
+        return (side.m,)
+    if fam == "binomial":
+        return (side.N, side.p)
+    return ()
+
+
+def _side_key(side):
+    return side.family if side.family in GENERIC_FAMILIES else side
+
+
 def _side_twin(side, tag: str):
-    """``(symbolic side, parameter symbols, parameter values, key)`` of one degree law.
+    """``(symbolic side, parameter symbols)`` of one degree law (SymPy).
 
     Regular, Poisson and binomial laws are derived with symbolic parameters
     (so the derivation and the compiled code do not depend on the size of a
@@ -81,64 +124,193 @@ def _side_twin(side, tag: str):
     with a symbolic exponent instead of an exact rational with millions of
     digits); finite-support laws stay concrete.
     """
-    if isinstance(side, Regular):
+    from infoscaling.derivations.degree import Binomial, Poisson, Regular
+
+    if side.family == "regular":
         d = sp.Symbol(f"d_{tag}", positive=True, integer=True)
-        return Regular(d), (d,), (side.d,), "regular"
-    if isinstance(side, Poisson):
+        return Regular(d), (d,)
+    if side.family == "poisson":
         m = sp.Symbol(f"m_{tag}", positive=True)
-        return Poisson(m), (m,), (side.m,), "poisson"
-    if isinstance(side, Binomial):
+        return Poisson(m), (m,)
+    if side.family == "binomial":
         n, p = sp.Symbol(f"N_{tag}", positive=True), sp.Symbol(f"p_{tag}", positive=True)
-        return Binomial(n, p), (n, p), (side.N, side.p), "binomial"
-    return side, (), (), side
+        return Binomial(n, p), (n, p)
+    if hasattr(side, "params"):  # a parsed side of a concrete family: its exact SymPy law
+        from infoscaling.derivations.ensemble import side_from_spec
+
+        return side_from_spec(side), ()
+    return side, ()
 
 
-def family_key(ens: Ensemble):
-    """Cache key of the compiled code of ``ens``: its two families (and concrete finite laws)."""
-    return (_side_twin(ens.var, "v")[3], _side_twin(ens.check, "c")[3])
+def family_key(ens):
+    """Cache key of the compiled code of ``ens`` (an Ensemble or a parsed ensemble string)."""
+    return (_side_key(ens.var), _side_key(ens.check))
 
 
-def family_params(ens: Ensemble) -> tuple:
+def family_params(ens) -> tuple:
     """Exact parameter values of ``ens`` in the order of :func:`family_function`'s symbols."""
-    return _side_twin(ens.var, "v")[2] + _side_twin(ens.check, "c")[2]
+    v, c = family_key(ens)
+    return (_side_params(ens.var) if isinstance(v, str) else ()) + \
+        (_side_params(ens.check) if isinstance(c, str) else ())
+
+
+# ---------------------------------------------------------------------------
+# the derived-code store: generated source kept on disk, reloaded without SymPy
+# ---------------------------------------------------------------------------
+
+_SOURCES = ("derivations/degree.py", "derivations/ensemble.py", "derivations/amru.py",
+            "derivations/thresholds.py", "derivations/notation.py", "numeric/evaluate.py",
+            "numeric/certify.py", "numeric/thresholds.py", "numeric/amru.py")
+
+
+@functools.lru_cache(maxsize=1)
+def store_dir() -> Path | None:
+    """Folder of the derived-code store, or None when disabled (``INFOSCALING_CACHE_DIR=""``).
+
+    ``$INFOSCALING_CACHE_DIR`` or ``$XDG_CACHE_HOME/infoscaling`` (``~/.cache/infoscaling``),
+    in a sub-folder named by a hash of the derivation and code-generation sources: any
+    change to a derivation makes a fresh store, so stored code is always what the current
+    derivations give (like numba's ``cache=True``).
+    """
+    env = os.environ.get("INFOSCALING_CACHE_DIR")
+    if env is not None and env.strip() == "":
+        return None
+    if env:
+        base = Path(env)
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "infoscaling"
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for rel in _SOURCES:
+        f = root / rel
+        h.update(rel.encode())
+        h.update(f.read_bytes() if f.exists() else b"?")
+    return base / f"derived-{h.hexdigest()[:16]}"
+
+
+def store_read(name: str) -> dict | None:
+    """A stored JSON document (None when absent, unreadable or the store is disabled)."""
+    d = store_dir()
+    if d is None:
+        return None
+    try:
+        return json.loads((d / name).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def store_write(name: str, doc: dict) -> None:
+    """Store a JSON document atomically; a store that cannot be written is skipped (it is a cache)."""
+    d = store_dir()
+    if d is None:
+        return
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        tmp = d / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(doc, sort_keys=True))
+        os.replace(tmp, d / name)
+    except OSError:
+        pass
+
+
+def _py_source(args, expr, backend: str) -> str:
+    """Python source of ``expr`` for mpmath or numpy (SymPy's printers, fully qualified names)."""
+    if backend == "mpmath":
+        from sympy.printing.pycode import MpmathPrinter as P
+    else:
+        from sympy.printing.numpy import NumPyPrinter as P
+    body = P({"fully_qualified_modules": True}).doprint(expr)
+    return f"def _f({', '.join(str(a) for a in args)}):\n    return {body}\n"
+
+
+def _from_source(src: str, backend: str, consts=()):
+    if backend == "arb":
+        from .certify import arb_from_source
+
+        return arb_from_source(src, consts)
+    import sys
+
+    ns = {"mpmath": mp} if backend == "mpmath" else {"numpy": importlib.import_module("numpy")}
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        exec(compile(src, f"<derived {backend}>", "exec"), ns)  # noqa: S102 - printed from SymPy
+    finally:
+        sys.set_int_max_str_digits(old)
+    return ns["_f"]
 
 
 class _Family:
-    """Symbolic twin of a family pair with lazily compiled functions (mpmath, numpy, arb)."""
+    """Compiled functions of a family pair (mpmath, numpy, arb), from the store or derived here.
 
-    def __init__(self, ens: Ensemble):
-        v, vs, _, _ = _side_twin(ens.var, "v")
-        c, cs, _, _ = _side_twin(ens.check, "c")
-        self.twin = Ensemble(v, c)
-        self.symbols = vs + cs
-        self.exprs: dict = {}
+    Derivation (SymPy) happens only for code not in the store: the family's
+    *symbolic twin* (:func:`_side_twin`) goes through the ensemble's own
+    methods, and the printed source is stored for the next process.
+    """
+
+    def __init__(self, ens):
+        self.ens = ens
+        self.key = family_key(ens)
+        self.generic = all(isinstance(k, str) for k in self.key)
         self.compiled: dict = {}
+        self.exprs: dict = {}
+        self._twin = None
+        self._doc = None
+        self._store_name = ("family-" + "-".join(self.key) + ".json") if self.generic else None
+
+    def twin(self):
+        if self._twin is None:
+            from infoscaling.derivations.ensemble import Ensemble
+
+            v, vs = _side_twin(self.ens.var, "v")
+            c, cs = _side_twin(self.ens.check, "c")
+            self._twin = (Ensemble(v, c), vs + cs)
+        return self._twin
 
     def expr(self, name: str, builder):
         if name not in self.exprs:
             # a symbolic exponent differentiates to e b^e b'/b: powsimp folds b^e/b
             # into b^(e-1), so nothing is divided by a base that vanishes (x = 1)
-            self.exprs[name] = sp.powsimp(builder(self.twin))
+            self.exprs[name] = sp.powsimp(builder(self.twin()[0]))
         return self.exprs[name]
+
+    def _stored(self) -> dict:
+        if self._doc is None:
+            self._doc = (store_read(self._store_name) if self._store_name else None) or {}
+        return self._doc
 
     def function(self, name: str, builder, backend: str):
         key = (name, backend)
-        if key not in self.compiled:
+        if key in self.compiled:
+            return self.compiled[key]
+        entry = self._stored().get(f"{name}|{backend}")
+        if entry is not None:
+            fn = _from_source(entry["src"], backend, entry.get("consts", ()))
+        else:
             expr = self.expr(name, builder)
-            args = (X,) + self.symbols
+            twin, syms = self.twin()
+            args = (_X(),) + syms
             if backend == "arb":
                 from .certify import arb_lambdify
 
-                self.compiled[key] = arb_lambdify(args, expr)
+                fn = arb_lambdify(args, expr)
+                entry = {"src": fn.source, "consts": fn.consts}
+            elif self.generic:
+                entry = {"src": _py_source(args, expr, backend)}
+                fn = _from_source(entry["src"], backend)
             else:
-                self.compiled[key] = lambdify_mp(args, expr, modules=backend)
-        return self.compiled[key]
+                fn = lambdify_mp(args, expr, modules=backend)
+            if self.generic:
+                self._stored()[f"{name}|{backend}"] = entry
+                store_write(self._store_name, self._doc)
+        self.compiled[key] = fn
+        return fn
 
 
 _FAMILIES: dict = {}
 
 
-def _family_of(ens: Ensemble) -> _Family:
+def _family_of(ens) -> _Family:
     key = family_key(ens)
     fam = _FAMILIES.get(key)
     if fam is None:
@@ -156,16 +328,26 @@ def precision_guard(ens: Ensemble) -> int:
     """
     big = 1
     for p in family_params(ens):
-        q = sp.Rational(p)
-        big = max(big, abs(int(q.p)) // max(1, int(q.q)))
+        q = _fraction(p)
+        big = max(big, abs(q.numerator) // q.denominator)
     return 2 * len(str(big))
 
 
+def _fraction(q):
+    """An exact parameter (int, Fraction or SymPy rational) as a Fraction."""
+    from fractions import Fraction
+
+    if hasattr(q, "p") and hasattr(q, "q"):
+        return Fraction(int(q.p), int(q.q))
+    return Fraction(q)
+
+
 def _mpf_exact(q):
-    q = sp.sympify(q)
-    if q.is_Rational:
-        return mp.mpf(int(q.p)) / int(q.q)
-    return mp.mpf(sp.N(q, mp.mp.dps + 10))
+    try:
+        f = _fraction(q)
+    except (TypeError, ValueError):  # an irrational SymPy number
+        return mp.mpf(sp.N(q, mp.mp.dps + 10))
+    return mp.mpf(f.numerator) / f.denominator
 
 
 class _Bound:
@@ -175,10 +357,10 @@ class _Bound:
     at each call (mpmath, Arb) or once (numpy floats).
     """
 
-    __slots__ = ("f", "params", "backend", "_prec", "_vals")
+    __slots__ = ("_make", "_f", "params", "backend", "_prec", "_vals")
 
-    def __init__(self, f, params, backend):
-        self.f, self.params, self.backend = f, tuple(params), backend
+    def __init__(self, make, params, backend):
+        self._make, self._f, self.params, self.backend = make, None, tuple(params), backend
         self._prec, self._vals = None, ()
         if backend == "numpy":
             self._vals = tuple(float(p) for p in self.params)
@@ -193,12 +375,19 @@ class _Bound:
 
             prec = ctx.prec
             if prec != self._prec:
-                self._vals, self._prec = tuple(arb_of(sp.Rational(p)) for p in self.params), prec
+                self._vals, self._prec = tuple(arb_of(_fraction(p)) for p in self.params), prec
             return self._vals
         prec = mp.mp.prec
         if prec != self._prec:
             self._vals, self._prec = tuple(_mpf_exact(p) for p in self.params), prec
         return self._vals
+
+    @property
+    def f(self):
+        """The compiled function of (x, *params) (compiled or loaded on first use)."""
+        if self._f is None:
+            self._f = self._make()
+        return self._f
 
     def __call__(self, x):
         return self.f(x, *self._values())
@@ -221,27 +410,28 @@ def family_function(ens: Ensemble, name: str, builder, backend: str = "mpmath"):
     Examples
     --------
     >>> from infoscaling.derivations.ensemble import parse_ensemble
+    >>> from infoscaling.derivations.notation import X
     >>> f = family_function(parse_ensemble("regular:3/regular:6"), "eps_of_x", lambda e: e.eps_of_x(X))
     >>> with mp.workdps(20):
     ...     print(f(mp.mpf("0.26")))
     0.42944075409748011667
     """
     fam = _family_of(ens)
-    return _Bound(fam.function(name, builder, backend), family_params(ens), backend)
+    return _Bound(lambda: fam.function(name, builder, backend), family_params(ens), backend)
 
 
 #: Quantities of every ensemble (SymPy builders on the symbolic twin).
 BUILDERS = {
-    "lam": lambda e: e.lam(X),
-    "rho": lambda e: e.rho(X),
-    "L": lambda e: e.L(X),
-    "dlam": lambda e: sp.diff(e.lam(X), X),
-    "ddlam": lambda e: sp.diff(e.lam(X), X, 2),
-    "drho": lambda e: sp.diff(e.rho(X), X),
-    "y": lambda e: e.y_of_x(X),
-    "eps_of_x": lambda e: e.eps_of_x(X),
-    "deps_dx": lambda e: e.deps_dx(X),
-    "d2eps_dx2": lambda e: sp.diff(e.deps_dx(X), X),
+    "lam": lambda e: e.lam(_X()),
+    "rho": lambda e: e.rho(_X()),
+    "L": lambda e: e.L(_X()),
+    "dlam": lambda e: sp.diff(e.lam(_X()), _X()),
+    "ddlam": lambda e: sp.diff(e.lam(_X()), _X(), 2),
+    "drho": lambda e: sp.diff(e.rho(_X()), _X()),
+    "y": lambda e: e.y_of_x(_X()),
+    "eps_of_x": lambda e: e.eps_of_x(_X()),
+    "deps_dx": lambda e: e.deps_dx(_X()),
+    "d2eps_dx2": lambda e: sp.diff(e.deps_dx(_X()), _X()),
 }
 
 
@@ -299,6 +489,10 @@ def low_degree_variables(ens: Ensemble) -> bool:
         return False
     if v > 0:
         return True
+    if not hasattr(ens, "has_low_degree_variables"):  # pragma: no cover - a parsed string: derive it
+        from infoscaling.derivations.ensemble import ensemble_from_spec
+
+        ens = ensemble_from_spec(ens)
     return ens.has_low_degree_variables  # pragma: no cover - ball straddles 0 (cannot happen for these laws)
 
 
@@ -317,22 +511,22 @@ def compile_ensemble(ens: Ensemble) -> CompiledEnsemble:
     def npf(name):
         return family_function(ens, name, BUILDERS[name], "numpy")
 
-    with np.errstate(all="ignore"):
-        return CompiledEnsemble(
-            ensemble=ens,
-            lam=mpf("lam"),
-            rho=mpf("rho"),
-            L=mpf("L"),
-            dlam=mpf("dlam"),
-            ddlam=mpf("ddlam"),
-            drho=mpf("drho"),
-            eps_of_x=mpf("eps_of_x"),
-            deps_dx=mpf("deps_dx"),
-            lam_f=npf("lam"),
-            rho_f=npf("rho"),
-            L_f=npf("L"),
-            low_degree=low_degree_variables(ens),
-        )
+    # each function is compiled (or loaded from the store) on its first use
+    return CompiledEnsemble(
+        ensemble=ens,
+        lam=mpf("lam"),
+        rho=mpf("rho"),
+        L=mpf("L"),
+        dlam=mpf("dlam"),
+        ddlam=mpf("ddlam"),
+        drho=mpf("drho"),
+        eps_of_x=mpf("eps_of_x"),
+        deps_dx=mpf("deps_dx"),
+        lam_f=npf("lam"),
+        rho_f=npf("rho"),
+        L_f=npf("L"),
+        low_degree=low_degree_variables(ens),
+    )
 
 
 def check_eps(eps, name: str = "eps") -> mp.mpf:
@@ -343,6 +537,8 @@ def check_eps(eps, name: str = "eps") -> mp.mpf:
     if isinstance(eps, mp.mpf):
         val = eps
     else:
+        from infoscaling.derivations.degree import exact
+
         try:
             q = exact(eps, name, allow_symbol=False)
         except ValueError:

@@ -46,18 +46,34 @@ False
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import mpmath as mp
-import sympy as sp
-from infoscaling.derivations import thresholds as dth
-from infoscaling.derivations.ensemble import Ensemble
-from infoscaling.derivations.notation import X
 
 from . import certify as cz
-from .evaluate import compile_ensemble, critical_brackets, lambdify_mp, precision_guard
+from .evaluate import (
+    _fraction,
+    _LazyModule,
+    compile_ensemble,
+    critical_brackets,
+    family_key,
+    family_params,
+    lambdify_mp,
+    precision_guard,
+    store_read,
+    store_write,
+)
 from .precision import VerificationError, agree_digits, check_dps, fmt
 from .roots import illinois
+
+sp = _LazyModule("sympy")
+dth = _LazyModule("infoscaling.derivations.thresholds")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from infoscaling.derivations.ensemble import Ensemble
 
 __all__ = ["ThresholdResult", "bp_threshold", "map_threshold", "threshold", "critical_brackets",
            "critical_ball", "CLOSED_FORM_MAX_DEGREE"]
@@ -118,19 +134,43 @@ def _refine(ce, a, b):
     return illinois(ce.deps_dx, a, b)
 
 
-def _candidates(ens: Ensemble):
-    """Return (mode, minima brackets, stability bound or None)."""
+def _stability(ens, ce):
+    """The stability bound 1/(lambda'(0) rho'(1)) as a Fraction, or None when it is infinite.
+
+    From the SymPy ensemble when there is one; for a parsed string, from the
+    derived lambda' and rho' evaluated exactly in ball arithmetic (integers for
+    the generic families; anything inexact is derived with SymPy instead).
+    """
+    if hasattr(ens, "stability_bound"):
+        s = ens.stability_bound()
+        return None if s == sp.oo else _fraction(s)
+    from flint import arb
+
+    with cz.workprec(256):
+        lp0, rp1 = ce.ball("dlam")(arb(0)), ce.ball("drho")(arb(1))
+    if not (lp0.is_exact() and rp1.is_exact()):
+        raise _NeedDerivation
+    if lp0.is_zero():
+        return None
+    return 1 / (cz._exact(lp0) * cz._exact(rp1))
+
+
+class _NeedDerivation(Exception):
+    """The derived forms of a parsed ensemble are not in the store: derive them with SymPy."""
+
+
+def _candidates(ens):
+    """Return (mode, minima brackets, stability bound as a Fraction or None)."""
     ce = compile_ensemble(ens)
     brackets = critical_brackets(ens)
     mins = [(a, b) for a, b, k in brackets if k == "min"]
     if not ce.low_degree:
-        return "infimum", mins, ens.stability_bound()
+        return "infimum", mins, _stability(ens, ce)
     return "jump", mins, None
 
 
 def _exact_mpf(q):
-    q = sp.sympify(q)
-    return mp.mpf(int(q.p)) / int(q.q) if q.is_Rational else mp.mpf(sp.N(q, mp.mp.dps + 5))
+    return mp.mpf(q.numerator) / q.denominator
 
 
 def _solve_bp(ens: Ensemble, structure):
@@ -146,7 +186,7 @@ def _solve_bp(ens: Ensemble, structure):
         for v, x in pts:
             if best is None or v < best[0]:
                 best = (v, x, "tangency")
-        if s is not sp.oo:
+        if s is not None:
             sv = _exact_mpf(s)
             if best is None or sv <= best[0]:
                 best = (sv, mp.mpf(0), "stability")
@@ -166,7 +206,7 @@ def _solve_bp(ens: Ensemble, structure):
     return v, x, "tangency", [j[0] for j in sorted(jumps, key=lambda t: -t[0])]
 
 
-def critical_ball(ens: Ensemble, x0):
+def critical_ball(ens, x0):
     """Arb ball certified (interval Newton on eps', with eps'') to hold the unique critical point near ``x0``.
 
     Evaluated at the current Arb precision (use inside :func:`numeric.certify.workprec`).
@@ -179,7 +219,7 @@ _NEWTON = ("interval Newton on eps'(x) (with eps''(x), derived) proves a unique 
            "arb encloses eps(X)")
 
 
-def _certify_tangency(ens: Ensemble, x0, dps: int) -> dict:
+def _certify_tangency(ens, x0, dps: int) -> dict:
     ce = compile_ensemble(ens)
     eps_b, y_b = ce.ball("eps_of_x"), ce.ball("y")
 
@@ -211,6 +251,57 @@ def _closed_form_of(ens: Ensemble, low_degree: bool):
     return dth.closed_form(ens)
 
 
+#: Digits of a closed form's value kept in the derived-form store (checks up to dps = STORED_DIGITS - 10).
+STORED_DIGITS = 160
+
+
+def _store_name(ens) -> str | None:
+    key = family_key(ens)
+    if not all(isinstance(k, str) for k in key):
+        return None
+    import hashlib
+
+    ident = json.dumps([list(key), [str(_fraction(p)) for p in family_params(ens)]])
+    return "closed-" + hashlib.sha256(ident.encode()).hexdigest()[:24] + ".json"
+
+
+def _store_closed_form(ens, cf) -> None:
+    """Keep the derived closed form (kind, LaTeX, value to STORED_DIGITS digits) for SymPy-free runs."""
+    name = _store_name(ens)
+    if name is None:
+        return
+    if cf is None:
+        doc = {"closed": None}
+    else:
+        e = cf["expr"]
+        value = str(e) if e.is_Rational else sp.N(e, STORED_DIGITS + 5).__str__()
+        doc = {"closed": {"kind": cf["kind"], "latex": cf["latex"], "value": value,
+                          "rational": bool(e.is_Rational)}}
+    store_write(name, doc)
+
+
+def _stored_closed_form(ens, dps: int):
+    """The stored closed form of a parsed ensemble (dict or None), or raise _NeedDerivation."""
+    name = _store_name(ens)
+    doc = store_read(name) if name else None
+    if doc is None:
+        raise _NeedDerivation
+    cf = doc["closed"]
+    if cf is not None and not cf["rational"] and dps + 10 > STORED_DIGITS:
+        raise _NeedDerivation
+    return cf
+
+
+def _check_stored_closed_form(cf, cert, dps: int) -> None:
+    """As :func:`_check_closed_form`, with the closed form's stored value."""
+    with mp.workdps(STORED_DIGITS + 10):
+        v = mp.mpf(Fraction(cf["value"]).numerator) / Fraction(cf["value"]).denominator \
+            if cf["rational"] else mp.mpf(cf["value"])
+        if not cz.contains(cert.enclosure, v) and agree_digits(v, cert.value) < dps + 3:
+            raise VerificationError(f"closed form {cf['kind']} disagrees with direct minimisation: "
+                                    f"{fmt(v, dps)} vs {cert.text}")
+
+
 def _check_closed_form(cf, cert, dps: int) -> None:
     """The closed form must agree with the certified direct minimisation."""
     try:
@@ -229,15 +320,19 @@ def _check_closed_form(cf, cert, dps: int) -> None:
 
 def _exact_certified(q, dps: int, method: str):
     """A certified exact rational."""
-    return cz.certified_exact(sp.Rational(q), dps, method)
+    return cz.certified_exact(Fraction(q), dps, method)
 
 
-def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
+def bp_threshold(ens, dps: int = 30) -> ThresholdResult:
     """BP threshold of ``ens``; every printed digit certified by a ball enclosure.
 
     Parameters
     ----------
-    ens : Ensemble
+    ens : Ensemble or parsed ensemble string
+        An :class:`~derivations.ensemble.Ensemble`, or the result of
+        :func:`derivations.specs.parse_ensemble_spec`: then the derived code
+        and closed form are taken from the derived-form store when present
+        (no SymPy is imported), else derived as for an Ensemble.
     dps : int
         Significant digits to report.
 
@@ -259,6 +354,17 @@ def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
         the closed form falls outside it.
     """
     dps = check_dps(dps)
+    if not hasattr(ens, "stability_bound"):  # a parsed string: try the stored derived forms
+        try:
+            return _bp_threshold(ens, dps, stored=True)
+        except _NeedDerivation:
+            from infoscaling.derivations.ensemble import ensemble_from_spec
+
+            ens = ensemble_from_spec(ens)
+    return _bp_threshold(ens, dps, stored=False)
+
+
+def _bp_threshold(ens, dps: int, stored: bool) -> ThresholdResult:
     structure = _candidates(ens)
     ce = compile_ensemble(ens)
     with mp.workdps(dps + 15 + precision_guard(ens)):
@@ -267,10 +373,15 @@ def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
         return ThresholdResult("bp", None, None, None, False, "none", dps, None, None, None,
                                note="eps(x) is monotone: the residual erasure changes "
                                     "continuously, there is no sharp threshold")
-    cf = _closed_form_of(ens, ce.low_degree)
+    if stored:
+        cf = _stored_closed_form(ens, dps)
+    else:
+        cf = _closed_form_of(ens, ce.low_degree)
+        _store_closed_form(ens, cf)
     closed, closed_tex = None, None
-    if cf is not None and (cf["kind"] != "stability-candidate" or limited_by == "stability"):
-        closed, closed_tex = cf["expr"], cf["latex"]
+    use_cf = cf is not None and (cf["kind"] != "stability-candidate" or limited_by == "stability")
+    if use_cf:
+        closed, closed_tex = cf.get("expr"), cf["latex"]
     note = None
     if cf is None and limited_by == "tangency" and not ce.low_degree:
         note = (f"closed form not derived: check degree above {CLOSED_FORM_MAX_DEGREE} "
@@ -286,8 +397,8 @@ def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
         certs = _certify_tangency(ens, x1, dps)
         cert = certs["threshold"]
         _cross_check("threshold", cert, v1, dps)
-        if closed is not None:
-            _check_closed_form(cf, cert, dps)
+        if use_cf:
+            (_check_stored_closed_form if stored else _check_closed_form)(cf, cert, dps)
         enc = cert.enclosure
     with mp.workdps(2 * dps + 20):
         v, x = cert.value, certs["x"].value
@@ -303,12 +414,14 @@ def bp_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
 @functools.lru_cache(maxsize=64)
 def _maxwell(ens: Ensemble):
     """Derived Maxwell function g(x) = A(x) - r and its derivative (mpmath and arb), compiled once."""
+    from infoscaling.derivations.notation import X
+
     g_expr = dth.map_area(ens) - ens.design_rate()
     dg_expr = sp.diff(g_expr, X)
     return lambdify_mp(X, g_expr), cz.arb_lambdify([X], g_expr), cz.arb_lambdify([X], dg_expr)
 
 
-def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
+def map_threshold(ens, dps: int = 30) -> ThresholdResult:
     """MAP (Maxwell) threshold from the area theorem, for ensembles with lambda(0) = rho(0) = 0.
 
     The Maxwell point x_MAP is the root of A(x) = design rate on the upper BP
@@ -324,6 +437,10 @@ def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
         When the enclosure cannot fix ``dps`` digits.
     """
     dps = check_dps(dps)
+    if not hasattr(ens, "stability_bound"):  # a parsed string: the Maxwell area is derived with SymPy
+        from infoscaling.derivations.ensemble import ensemble_from_spec
+
+        ens = ensemble_from_spec(ens)
     ce = compile_ensemble(ens)
     if ce.low_degree or sp.simplify(ens.rho(sp.Integer(0))) != 0:
         raise ValueError("--kind map: the MAP threshold needs lambda(0) = 0 and rho(0) = 0 "
@@ -356,6 +473,8 @@ def map_threshold(ens: Ensemble, dps: int = 30) -> ThresholdResult:
     from infoscaling.derivations.notation import latex
 
     if isinstance(ens.var, Regular) and isinstance(ens.check, Regular):
+        from infoscaling.derivations.notation import X
+
         poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))
         closed_tex = (r"\varepsilon_{\mathrm{MAP}} = \varepsilon(x_{\mathrm{MAP}}),\quad %s = 0"
                       % latex(poly.as_expr().subs(X, sp.Symbol("x_MAP"))))

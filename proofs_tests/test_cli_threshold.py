@@ -155,3 +155,22 @@ def test_failed_output_leaves_no_file(tmp_path, capsys):
     code, _, err = run(capsys, "verify", "--claims", "A12", "--json", "--output", str(target))
     assert code == 2 and "output folder" in err
     assert not target.exists()
+
+
+def test_second_run_uses_stored_derivations_without_sympy(tmp_path):
+    """Issue 12: the derived code and closed form are stored after the first run; a second process
+    answers without importing SymPy, with the same JSON (start-up target: <= 0.8 s as a process)."""
+    import os
+
+    env = dict(os.environ, INFOSCALING_CACHE_DIR=str(tmp_path))
+    probe = ("import sys, json; from infoscaling.numeric.cli import main; "
+             "code = main(['threshold', 'regular:3/regular:6', '--json']); "
+             "print('SYMPY' if 'sympy' in sys.modules else 'NOSYMPY', file=sys.stderr); sys.exit(code)")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0 and second.returncode == 0
+    assert "NOSYMPY" in second.stderr.splitlines()[-1]
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    no_store = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, INFOSCALING_CACHE_DIR=""))
+    assert json.loads(no_store.stdout) == json.loads(second.stdout)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from infoscaling.derivations.ensemble import parse_ensemble
-
 from ..cli import add_json_flag
 from ..errors import input_error
 from ..precision import check_dps
@@ -26,12 +24,23 @@ def compute(ensemble, kind="bp", dps=30) -> dict:
     The Python front door (``infoscaling.threshold``) calls this too, so its
     ``to_dict()`` is the CLI's JSON by construction.
     """
+    from infoscaling.derivations.specs import parse_ensemble_spec
+
     dps = check_dps(dps, "--dps")
     if kind not in ("bp", "map"):
         raise input_error("--kind", kind, "bp or map")
-    ens = parse_ensemble(ensemble)
-    out = threshold(ens, kind, dps).to_json()
-    out["ensemble"] = ens.spec()
+    spec = parse_ensemble_spec(ensemble)  # no SymPy: stored derived forms are used when present
+    if kind == "bp":
+        if spec.var.family == "poly" or spec.check.family == "poly":
+            from infoscaling.derivations.ensemble import ensemble_from_spec
+
+            spec = ensemble_from_spec(spec)  # the exact-term limit of polynomial sides applies
+        out = threshold(spec, kind, dps).to_json()
+    else:
+        from infoscaling.derivations.ensemble import ensemble_from_spec
+
+        out = threshold(ensemble_from_spec(spec), kind, dps).to_json()
+    out["ensemble"] = spec.spec()
     return out
 
 
