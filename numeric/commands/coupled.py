@@ -28,25 +28,30 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> dict:
+def compute(ensemble, L, w, dps="20", budget=None) -> dict:
+    """``infoscaling coupled`` as a function of plain arguments (shared with the Python front door)."""
     from infoscaling.derivations.ensemble import parse_ensemble
 
     from ..coupled import DEFAULT_DECISION_WORK, check_chain, coupled_report
     from ..errors import input_error
     from ..precision import check_dps
 
-    L, w = check_chain(args.L, args.w)
-    dps = check_dps(args.dps, "--dps")
-    budget = DEFAULT_DECISION_WORK
-    if args.budget is not None:
+    L, w = check_chain(L, w)
+    dps = check_dps(dps, "--dps")
+    work = DEFAULT_DECISION_WORK
+    if budget is not None:
         try:
-            budget = float(args.budget)
+            work = float(budget)
         except ValueError:
-            raise input_error("--budget", args.budget, "a number in [1e6, 1e12]") from None
-        if not 1e6 <= budget <= 1e12:
-            raise input_error("--budget", args.budget, "a number in [1e6, 1e12]")
+            raise input_error("--budget", budget, "a number in [1e6, 1e12]") from None
+        if not 1e6 <= work <= 1e12:
+            raise input_error("--budget", budget, "a number in [1e6, 1e12]")
     try:
-        ens = parse_ensemble(args.ensemble)
+        ens = parse_ensemble(ensemble)
     except ValueError as exc:
-        raise input_error("ENSEMBLE", args.ensemble, str(exc)) from None
-    return coupled_report(ens, L, w, dps, budget)
+        raise input_error("ENSEMBLE", ensemble, str(exc)) from None
+    return coupled_report(ens, L, w, dps, work)
+
+
+def run(args) -> dict:
+    return compute(args.ensemble, args.L, args.w, dps=args.dps, budget=args.budget)

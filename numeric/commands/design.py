@@ -29,12 +29,17 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> dict:
+def compute(check, eps, vmax, kind="lp", dps="15") -> dict:
+    """``infoscaling design`` as a function of plain arguments (shared with the Python front door)."""
     from ..design import design
     from ..errors import input_error
     from ..precision import check_dps
 
-    if args.kind not in ("lp", "heavy-tail"):
-        raise input_error("--kind", args.kind, "lp or heavy-tail")
-    dps = check_dps(args.dps, "--dps")
-    return design(args.check, args.eps, args.vmax, kind=args.kind, dps=dps).to_json()
+    if kind not in ("lp", "heavy-tail"):
+        raise input_error("--kind", kind, "lp or heavy-tail")
+    dps = check_dps(dps, "--dps")
+    return design(check, eps, vmax, kind=kind, dps=dps).to_json()
+
+
+def run(args) -> dict:
+    return compute(args.check, args.eps, args.vmax, kind=args.kind, dps=args.dps)
