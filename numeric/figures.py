@@ -497,6 +497,10 @@ FIGURES: dict[str, Callable[..., FigureData]] = {
     "de_curves": fig_de_curves,
 }
 
+from .figures_beyond import BEYOND_FIGURES  # noqa: E402 - issue 10 figures (curriculum, data mix)
+
+FIGURES.update(BEYOND_FIGURES)
+
 
 def figure_data(name: str, quick: bool = False, seed: int | None = None) -> FigureData:
     """Compute one figure (data and matplotlib figure) without writing files."""

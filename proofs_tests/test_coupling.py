@@ -259,3 +259,18 @@ def test_cli_coupled_json(capsys):
     assert lo <= float(out["threshold"]) <= hi or abs(float(out["threshold"]) - lo) < 10 ** -out["digits"] * 10
     assert out["map_threshold"] == out["potential_threshold"]
     assert abs(float(out["rate"]) - float(dc.kru_rate(3, 6, 4, 3))) < 1e-14
+
+
+def test_wave_figure_data_is_the_chain_iteration():
+    """The figure's CSV rows regenerate from coupled_iterate (generated data is tested)."""
+    from infoscaling.numeric.figures import FIGURES
+
+    fd = FIGURES["coupled_wave"](quick=True)
+    L, w, eps = fd.meta["L"], fd.meta["w"], fd.meta["eps"]
+    its = sorted({r[0] for r in fd.rows})
+    _, prof = nc.coupled_iterate(R36, eps, L, w, max(its), snapshots=its)
+    for t, p, x in fd.rows:
+        assert x == prof[t][p + L]
+    assert all(x == eps for t, p, x in fd.rows if t == 0)
+    last = [x for t, p, x in fd.rows if t == max(its)]
+    assert max(last) < 1e-6  # eps = 0.47 < the coupled threshold: the wave has crossed

@@ -215,8 +215,8 @@ def claim_d3(profile: str):
                     "texts (kappa vs kappa*): distance to the floor kappa = 1 by d_t and vmax", numeric,
                     caveat="with random texts of mean d_t a design must contain concepts of degree >= "
                            "1 + e^(d_t-1)/d_t (26 at d_t = 6, 139 at d_t = 8): the start-up problem; "
-                           "the LP optimum is bimodal (many degree-2/3 concepts, a spike at vmax), not a "
-                           "Zipf law; the heavy-tail family reaches the floor only with vmax ~ e^(d_t - 0.58)"))
+                           "the LP optimum follows the Zipf law 1/(k(k-1)) only at degrees 2-3 and puts the "
+                           "rest on a few high degrees (spikes up to vmax); the heavy-tail family reaches the floor only with vmax ~ e^(d_t - 0.58)"))
 
     conf = bonferroni(VERIFY_ALPHA, 2)
 
