@@ -243,6 +243,9 @@ def test_giant_campaign_equals_simulate_giant(tmp_path):
     sim = simulate_giant("poisson:2", 300, 12, seed=row["seed"], workers=1)
     assert row["S"] == sim["S"] and row["mean_component_size"] == sim["mean_component_size"]
     assert row["law"] == "poisson:2"
+    # S(2) of G(n, 2/n): 1 + W0(-2 e^-2)/2 = 0.7968121300200...; the simulated mean is near it
+    assert abs(row["law_S"] - 0.79681213002002) < 1e-12
+    assert abs(row["S"]["estimate"] - row["law_S"]) < 0.1
 
 
 def test_grid_contradiction_refused_and_store_untouched(tmp_path):

@@ -69,7 +69,8 @@ def reference(tmp_path_factory):
     return _estimates(campaign_report(path))
 
 
-@pytest.mark.parametrize("sig, engine", [(signal.SIGKILL, "serial"), (signal.SIGINT, "local")])
+@pytest.mark.parametrize("sig, engine", [(signal.SIGKILL, "serial"), (signal.SIGINT, "local"),
+                                         (signal.SIGTERM, "local")])
 def test_interrupted_driver_resumes_identically(tmp_path, reference, sig, engine):
     store = tmp_path / "c.sqlite"
     proc = subprocess.Popen(_cli(store, "--engine", engine, "--workers", "2" if engine == "local" else "1"),
@@ -86,9 +87,19 @@ def test_interrupted_driver_resumes_identically(tmp_path, reference, sig, engine
             proc.wait()
     if sig == signal.SIGKILL:
         assert proc.returncode == -signal.SIGKILL
-    else:
+    else:  # Ctrl-C, or SIGTERM from a batch system: finished chunks kept, workers shut down, exit 130
         assert proc.returncode == 130 and "interrupted" in err and out == ""
         assert "Traceback" not in err  # only the driver handles Ctrl-C; workers finish or are cancelled
+    if sig != signal.SIGKILL:  # no worker process left behind (its process group is empty)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 10:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("worker processes outlived the interrupted driver")
     total = 2 * TRIALS // CHUNK
     with sqlite3.connect(store) as db:  # whole chunks only, and not all of them
         rows = db.execute("SELECT start, count FROM chunks").fetchall()

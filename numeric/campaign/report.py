@@ -13,7 +13,8 @@ row's ``seed``.
 :func:`numeric.amru.scaling_params` of the ensemble) for ensembles with a
 tangency (interior) BP critical point; None, with ``law_note`` saying why,
 where the law does not apply (no sharp threshold, a stability-limited
-threshold, concept-text points, giant campaigns).
+threshold, concept-text points).  Giant rows carry ``law_S``, the verified
+large-n giant fraction of the law (:func:`numeric.giant.giant`).
 
 The figure (``--figure FILE``, png/svg/pdf; matplotlib imported only then) is
 the finite-length plot: for every peeling campaign, the simulated block
@@ -56,6 +57,16 @@ def _law_params(spec: str, cache: dict):
             out = (None, f"the finite-length law does not apply: {exc}")
     cache[spec] = out
     return out
+
+
+def _giant_S(spec: str, cache: dict) -> float:
+    """The n -> infinity giant fraction S of a degree law (verified, :func:`numeric.giant.giant`)."""
+    key = ("giant", spec)
+    if key not in cache:
+        from ..giant import giant
+
+        cache[key] = float(giant(spec, dps=_LAW_DPS).S.value)
+    return cache[key]
 
 
 def law_for(spec: str, n: int, eps: float, cache: dict | None = None):
@@ -193,11 +204,12 @@ def _row(c: dict, p, data: np.ndarray, conf: float, cache: dict) -> dict:
     if c["kind"] == "giant":
         base["law"] = c["spec"]
         if data.shape[0] == 0:
-            base.update(S=None, mean_component_size=None)
+            base.update(S=None, mean_component_size=None, law_S=_giant_S(c["spec"], cache))
             return base
         # contiguous copies: the same summation order as simulate giant's lists
         base["S"] = stats.mean(np.ascontiguousarray(data[:, 0]), conf, bounds=(0.0, 1.0)).to_json()
         base["mean_component_size"] = stats.mean(np.ascontiguousarray(data[:, 1]), conf).to_json()
+        base["law_S"] = _giant_S(c["spec"], cache)
         return base
     from ..peeling import PeelingTrials, plan_peeling, summarize_trials
 

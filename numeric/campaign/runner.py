@@ -7,8 +7,8 @@ ranges of every point -> start the engine -> submit chunks lazily (at most
 ``window`` in flight) and write each one to the store in its own transaction
 as soon as it finishes -> advance the progress display per finished chunk.
 
-Interruptions: Ctrl-C or a driver killed at any instant leaves only whole
-chunks in the store; re-running the same command computes the rest, with the
+Interruptions: Ctrl-C, SIGTERM (handled like Ctrl-C: workers are shut down)
+or a driver killed at any instant leave only whole chunks in the store; re-running the same command computes the rest, with the
 same numbers (every trial's seed is fixed by the seed scheme of
 :mod:`~infoscaling.numeric.campaign.seeds`).
 """
@@ -27,6 +27,31 @@ from .store import RunLock, Store
 from .tasks import MAX_CHUNK, ChunkTask, auto_chunk, run_chunk
 
 __all__ = ["run_campaign", "plan_tasks"]
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Treat SIGTERM (a batch system ending the job, ``kill``) like Ctrl-C while chunks run.
+
+    The driver then stops submitting, keeps every finished chunk, shuts its
+    workers down (a local cluster is not left orphaned) and exits with 130.
+    Only in the main thread (signal handlers cannot be set elsewhere).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def plan_tasks(store: Store, campaign_id: int, grid, targets: dict, trials: int) -> tuple[list, int]:
@@ -135,7 +160,7 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
             eng_name, eng_workers = eng.name, eng.workers
             owned = contextlib.nullcontext(eng) if given is not None else eng  # closes what it started
             try:
-                with owned, progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
+                with owned, _sigterm_as_interrupt(), progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
                                          log_every=log_every, unit="trials") as update:
                     if grid.kind == "peeling":
                         from ..peeling import _warm_kernels
