@@ -135,6 +135,7 @@ def test_finite_laws_exact_vs_bracketed(law, dps):
 
 @given(c=st.fractions(min_value="101/100", max_value=30, max_denominator=1000), dps=st.integers(10, 50))
 @example(c=2, dps=50)
+@example(c=Fraction(1843, 100), dps=10)  # u ~ 1e-8: its enclosure must still certify 10 digits
 def test_poisson_lambert_vs_bracketed(c, dps):
     r = giant(f"poisson:{c.numerator}/{c.denominator}", dps)
     with mp.workdps(dps + 10):
