@@ -20,7 +20,8 @@ back).
     yields ``(index, result)`` as tasks finish (completion order); used by
     campaigns, which store every finished chunk at once.
 ``engine.map(fn, tasks)``
-    yields results in task order (a bounded re-order buffer); used through
+    yields results in task order (a re-order buffer holds the results that
+    finished ahead of an earlier, slower task); used through
     :func:`run_tasks` by ``simulate peeling`` / ``simulate giant``.  Local
     processes receive tasks in batches (``chunksize``) to amortise the
     inter-process cost of small trials.
