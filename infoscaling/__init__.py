@@ -24,6 +24,8 @@ returning a result object (:mod:`infoscaling.numeric.api`) whose
 ``isc.verify(claims=...)``        verdicts with evidence
 ``isc.claims()``                  the claim registry
 ``isc.crosscheck(file_or_rows)``  another implementation's numbers vs ours
+``isc.coupled(ens, L, w)``        spatially coupled chain (curriculum) threshold
+``isc.design(check, eps, vmax)``  designed variable degree law for a target eps
 ``isc.latex(claim=...)``          LaTeX of the derived formulas
 ================================  ===========================================
 
@@ -62,7 +64,7 @@ __version__ = "0.2.0"
 #: Front-door names and the module that defines each (imported on first use).
 _LAZY = {name: "infoscaling.numeric.api" for name in (
     "threshold", "scaling_params", "giant", "optimum", "sweep", "simulate_peeling", "simulate_giant",
-    "verify", "claims", "crosscheck", "latex", "Result",
+    "verify", "claims", "crosscheck", "coupled", "design", "latex", "Result",
 )}
 _LAZY.update({"InputError": "infoscaling.numeric.errors", "LimitError": "infoscaling.numeric.errors",
               "VerificationError": "infoscaling.numeric.errors"})

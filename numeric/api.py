@@ -52,6 +52,8 @@ __all__ = [
     "verify",
     "claims",
     "crosscheck",
+    "coupled",
+    "design",
     "latex",
 ]
 
@@ -337,6 +339,32 @@ class Crosscheck(Result):
                         None if r["rel_diff"] is None else f"{r['rel_diff']:.2e}"] for r in self._data["rows"]])
 
 
+class Coupled(Result):
+    command = "coupled"
+    headline = ("ensemble", "L", "w", "threshold", "digits", "uncoupled_threshold", "map_threshold")
+
+    def latex(self) -> str:
+        d = self._data
+        return _eq([(r"\varepsilon_{\mathrm{BP}}(L, w)", d.get("threshold")),
+                    (_sym("eps_BP"), d.get("uncoupled_threshold")), (_sym("eps_MAP"), d.get("map_threshold")),
+                    (r"\text{rate}", d.get("rate"))])
+
+
+class Design(Result):
+    command = "design"
+    headline = ("check", "eps", "kind", "rate", "kappa", "threshold", "gap_to_capacity")
+
+    def latex(self) -> str:
+        d = self._data
+        def term(k, c):
+            e = int(k) - 1
+            return f"{c}" if e == 0 else f"{c} x" if e == 1 else f"{c} x^{{{e}}}"
+
+        lam = " + ".join(term(k, c) for k, c in sorted(d["lambda"].items(), key=lambda t: int(t[0])))
+        return _eq([(r"\lambda(x)", lam), (r"\text{rate}", d.get("rate")), (_sym("kappa"), d.get("kappa")),
+                    (_sym("eps_BP"), d.get("threshold"))])
+
+
 class Latex(Result):
     command = "latex"
     headline = ("equations", "document")
@@ -477,6 +505,20 @@ def crosscheck(source, rtol="1e-9", dps="30") -> Crosscheck:
     data = crosscheck_rows(list(source), rtol, dps)
     s = data["summary"]
     return Crosscheck(data, 1 if (s["disagree"] or s["malformed"] or s["unverified"]) else 0)
+
+
+def coupled(ensemble: str, L, w, dps="20", budget=None) -> Coupled:
+    """Threshold of the spatially coupled (L, w) chain of an ensemble (``infoscaling coupled``)."""
+    from .commands import coupled as cmd
+
+    return _wrap(Coupled, cmd.compute(ensemble, L, w, dps=dps, budget=budget))
+
+
+def design(check: str, eps, vmax, kind: str = "lp", dps="15") -> Design:
+    """The variable degree law designed for a target eps (``infoscaling design``)."""
+    from .commands import design as cmd
+
+    return _wrap(Design, cmd.compute(check, eps, vmax, kind=kind, dps=dps))
 
 
 def latex(claim=None, document: bool = False) -> Latex:

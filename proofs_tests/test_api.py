@@ -55,6 +55,10 @@ CASES = [
      ["simulate", "giant", "poisson:2", "--n", "500", "--trials", "5", "--seed", "3", "--workers", "1"]),
     ("verify", lambda: isc.verify(["A9"], workers=1), ["verify", "--claims", "A9", "--workers", "1"]),
     ("latex", lambda: isc.latex(claim="A2"), ["latex", "--claim", "A2"]),
+    ("coupled", lambda: isc.coupled("regular:3/regular:6", 3, 2, dps=10, budget="2e6"),
+     ["coupled", "regular:3/regular:6", "--L", "3", "--w", "2", "--dps", "10", "--budget", "2e6"]),
+    ("design", lambda: isc.design("regular:6", "0.4", 6), ["design", "--check", "regular:6", "--eps", "0.4",
+                                                            "--vmax", "6"]),
 ]
 
 
@@ -136,7 +140,8 @@ def test_bad_input_raises_input_error_naming_the_argument(call, argument):
 def test_front_door_names_and_lazy_import():
     """Every advertised name resolves; importing the package imports no heavy library."""
     for name in ("threshold", "scaling_params", "giant", "optimum", "sweep", "simulate_peeling", "simulate_giant",
-                 "verify", "claims", "crosscheck", "latex", "Result", "InputError", "VerificationError"):
+                 "verify", "claims", "crosscheck", "coupled", "design", "latex", "Result", "InputError",
+                 "VerificationError"):
         assert name in dir(isc) and getattr(isc, name) is not None
     with pytest.raises(AttributeError):
         _ = isc.no_such_function
