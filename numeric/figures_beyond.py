@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .figures import FigureData, _figure
+# FigureData and _figure come from numeric.figures, imported inside the builders:
+# numeric.figures imports this module to register the builders.
 
 __all__ = ["BEYOND_FIGURES", "fig_coupled_wave", "fig_coupled_thresholds", "fig_designed_lambda",
            "fig_tokens_per_parameter"]
@@ -26,7 +27,9 @@ __all__ = ["BEYOND_FIGURES", "fig_coupled_wave", "fig_coupled_thresholds", "fig_
 R36 = "regular:3/regular:6"
 
 
-def fig_coupled_wave(quick: bool = False, seed: int = 0) -> FigureData:
+def fig_coupled_wave(quick: bool = False, seed: int = 0):
+    from .figures import FigureData, _figure
+
     from .coupled import coupled_iterate
 
     L, w, eps = 32, 3, 0.47
@@ -52,7 +55,9 @@ def fig_coupled_wave(quick: bool = False, seed: int = 0) -> FigureData:
     return fd
 
 
-def fig_coupled_thresholds(quick: bool = False, seed: int = 0) -> FigureData:
+def fig_coupled_thresholds(quick: bool = False, seed: int = 0):
+    from .figures import FigureData, _figure
+
     from infoscaling.derivations.ensemble import parse_ensemble
 
     from .coupled import coupled_threshold
@@ -90,7 +95,9 @@ def fig_coupled_thresholds(quick: bool = False, seed: int = 0) -> FigureData:
     return fd
 
 
-def fig_designed_lambda(quick: bool = False, seed: int = 0) -> FigureData:
+def fig_designed_lambda(quick: bool = False, seed: int = 0):
+    from .figures import FigureData, _figure
+
     from .design import design_u_form
 
     cases = ((4, 20),) if quick else ((4, 20), (6, 50))
@@ -126,7 +133,9 @@ def fig_designed_lambda(quick: bool = False, seed: int = 0) -> FigureData:
     return fd
 
 
-def fig_tokens_per_parameter(quick: bool = False, seed: int = 0) -> FigureData:
+def fig_tokens_per_parameter(quick: bool = False, seed: int = 0):
+    from .figures import FigureData, _figure
+
     from .interventions import INTERVENTIONS, intervention_optimum
 
     dts = (4, 6) if quick else (4, 6, 8)
