@@ -163,13 +163,17 @@ def test_chinchilla_refit_without_convergence_is_verification_error(monkeypatch)
     from infoscaling.numeric import chinchilla as nch
     from infoscaling.numeric.errors import VerificationError
 
-    class Failed:
-        success, fun, message = False, float("nan"), "ABNORMAL_TERMINATION_IN_LNSRCH"
-        x = [float("nan")] * 5
+    class Failed:  # every start stopped without convergence, at a finite point
+        success, fun, message = False, 1.0, "ABNORMAL_TERMINATION_IN_LNSRCH"
+        x = [5.0, 5.0, 0.5, 0.3, 0.3]
 
-    monkeypatch.setattr(nch.sopt, "minimize", lambda *a, **k: Failed())
-    with pytest.raises(VerificationError, match="did not converge"):
-        nch.huber_refit(grid="quick")
+    class Diverged(Failed):  # reported as converged, but not finite
+        success, fun, x = True, float("nan"), [float("nan")] * 5
+
+    for result in (Failed, Diverged):
+        monkeypatch.setattr(nch.sopt, "minimize", lambda *a, r=result, **k: r())
+        with pytest.raises(VerificationError, match="did not converge"):
+            nch.huber_refit(grid="quick")
 
 
 def test_skills_path_failure_is_not_hidden(monkeypatch):
