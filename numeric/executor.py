@@ -357,6 +357,10 @@ def check_engine_args(engine: str | None = None, workers: int | None = None,
             raise input_error("--scheduler", scheduler, "an address such as tcp://HOST:PORT")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise input_error("--workers", workers, "a positive integer")
+    if scheduler is not None and workers is not None:
+        raise input_error("--workers", workers, "nothing with --scheduler (the cluster has its workers)")
+    if engine == "serial" and workers not in (None, 1):
+        raise input_error("--workers", workers, "1 (or nothing) with --engine serial")
 
 
 def make_engine(engine: str | None = None, workers: int | None = None,

@@ -408,6 +408,11 @@ def test_cli_errors(tmp_path, capsys):
         (["campaign", "run", "--store", store, "--ensemble", ENS, "--n", "100", "--eps", "0.4",
           "--trials", "5", "--seed", "1", "--engine", "serial", "--scheduler", "tcp://127.0.0.1:1"],
          "--engine"),
+        (["campaign", "run", "--store", store, "--ensemble", ENS, "--n", "100", "--eps", "0.4",
+          "--trials", "5", "--seed", "1", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+         "--workers"),
+        (["campaign", "run", "--store", store, "--ensemble", ENS, "--n", "100", "--eps", "0.4",
+          "--trials", "5", "--seed", "1", "--scheduler", "127.0.0.1:1"], "--scheduler"),
         (["campaign", "report", "--store", store], "--store"),
         (["campaign", "report", "--store", store, "--figure", str(tmp_path / "f.gif")], "--figure"),
     ]
@@ -477,3 +482,15 @@ def test_simulate_peeling_memory_is_per_trial_bytes():
     finally:
         tracemalloc.stop()
     assert peak < 100 * trials, peak
+
+
+def test_concept_text_campaign_equals_simulate(tmp_path):
+    spec = "concept-text:dt=6,kappa=5,eps=1/2,R=300"
+    path = tmp_path / "ct.sqlite"
+    run_campaign(path, ensemble=spec, trials=12, seed=2, chunk=5, engine="serial", log_every=None)
+    row = campaign_report(path)["points"][0]
+    assert (row["n"], row["eps"], row["R"], row["T"]) == (600, 0.5, 300, 1500)
+    assert row["law_block_failure"] is None and "concept-text" in row["law_note"]
+    sim = simulate_peeling(spec, None, None, 12, row["seed"], workers=1)
+    for key in ("block_failure", "residual_erased_fraction", "unlearned_fraction"):
+        assert sim[key] == row[key]
