@@ -235,6 +235,7 @@ def _certify_tangency(ens, x0, dps: int) -> dict:
 _cross_check = cz.cross_check
 
 
+@functools.lru_cache(maxsize=128)
 def _closed_form_of(ens: Ensemble, low_degree: bool):
     """The derived closed form when it is affordable (see :data:`CLOSED_FORM_MAX_DEGREE`), else None."""
     from infoscaling.derivations.degree import Poisson, Regular
@@ -302,17 +303,26 @@ def _check_stored_closed_form(cf, cert, dps: int) -> None:
                                     f"{fmt(v, dps)} vs {cert.text}")
 
 
+@functools.lru_cache(maxsize=128)
+def _closed_form_ball_fn(expr):
+    """Arb function of a closed-form value (compiled once), or None for a CRootOf."""
+    try:
+        return cz.arb_lambdify([], expr)
+    except cz.NotCertifiable:
+        return None
+
+
 def _check_closed_form(cf, cert, dps: int) -> None:
     """The closed form must agree with the certified direct minimisation."""
-    try:
-        ball = cz.certify(lambda: cz.arb_lambdify([], cf["expr"])(), dps, "closed form", name="closed form").ball
+    fn = _closed_form_ball_fn(cf["expr"])
+    if fn is not None:
+        ball = cz.certify(fn, dps, "closed form", name="closed form").ball
         if not ball.overlaps(cert.ball):
             raise VerificationError(f"closed form {cf['kind']} disagrees with the certified direct minimisation")
         return
-    except cz.NotCertifiable:  # a CRootOf (regular ensembles): compare at high precision with mpmath
-        pass
+    # a CRootOf (regular ensembles): compare at high precision with mpmath
     with mp.workdps(2 * dps + 20):
-        cval = _exact_mpf(cf["expr"]) if cf["expr"].is_Rational else mp.mpf(sp.N(cf["expr"], 2 * dps + 20))
+        cval = _exact_mpf(_fraction(cf["expr"])) if cf["expr"].is_Rational else mp.mpf(sp.N(cf["expr"], 2 * dps + 20))
         if not cz.contains(cert.enclosure, cval) and agree_digits(cval, cert.value) < dps + 3:
             raise VerificationError(f"closed form {cf['kind']} disagrees with direct minimisation: "
                                     f"{fmt(cval, dps)} vs {cert.text}")

@@ -194,3 +194,61 @@ def test_verification_error_is_the_taxonomy_class():
     assert VerificationError is errors.VerificationError
     assert not issubclass(VerificationError, ValueError)
     assert errors.classify(VerificationError("x")) == errors.EXIT_CHECK_FAILED
+
+
+def test_compile_once_across_thresholds_evaluate_and_amru(monkeypatch):
+    """Issue 11: a threshold, its DE fixed points and its scaling parameters compile each derived
+    expression once per family and backend; a second ensemble of the same family compiles nothing."""
+    from infoscaling.numeric import certify, evaluate
+    from infoscaling.numeric.amru import scaling_params
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", "")  # no stored code: every function is derived here
+    evaluate.store_dir.cache_clear()
+    evaluate._FAMILIES.clear()
+    evaluate.compile_ensemble.cache_clear()
+    evaluate.critical_brackets.cache_clear()
+    evaluate.local_minima.cache_clear()
+    seen = []
+    real_py, real_arb = evaluate._py_source, certify.arb_lambdify
+
+    def py(args, expr, backend):
+        seen.append((backend, sp.srepr(expr)))
+        return real_py(args, expr, backend)
+
+    def arb_(args, expr, cse=True):
+        if expr.free_symbols:  # family code (a closed-form *value* belongs to one ensemble)
+            seen.append(("arb", sp.srepr(expr)))
+        return real_arb(args, expr, cse)
+
+    monkeypatch.setattr(evaluate, "_py_source", py)
+    monkeypatch.setattr(certify, "arb_lambdify", arb_)
+    try:
+        ens = parse_ensemble("regular:3/regular:6")
+        bp_threshold(ens, 20)
+        largest_fixed_point(ens, "0.45", 20)
+        scaling_params(ens, 15)
+        assert seen and len(seen) == len(set(seen)), "an expression was compiled twice"
+        n = len(seen)
+        other = parse_ensemble("regular:4/regular:9")
+        bp_threshold(other, 20)
+        scaling_params(other, 15)
+        assert len(seen) == n, "a second ensemble of the same family recompiled its code"
+    finally:
+        evaluate.store_dir.cache_clear()
+
+
+def test_store_is_keyed_by_parameters(tmp_path, monkeypatch):
+    """Two ensembles of one family share stored code but never each other's closed form."""
+    from infoscaling.derivations.specs import parse_ensemble_spec
+    from infoscaling.numeric import evaluate
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path))
+    evaluate.store_dir.cache_clear()
+    try:
+        fresh = {s: bp_threshold(parse_ensemble(s), 25) for s in ("regular:3/regular:6", "regular:4/regular:8")}
+        for s, ref in fresh.items():
+            stored = bp_threshold(parse_ensemble_spec(s), 25)
+            assert stored.closed_form is None  # came from the store, not from SymPy
+            assert stored.to_json() == ref.to_json()
+    finally:
+        evaluate.store_dir.cache_clear()
