@@ -393,6 +393,23 @@ def test_executor_lazy_bounded_and_complete():
             got[i] = r
     assert got == {i: i * i for i in range(40)}
     assert list(ProcessEngine(2).map(_sq, iter(range(50)))) == [i * i for i in range(50)]
+
+
+def test_run_tasks_progress_advances_before_the_end():
+    """simulate's progress bar with worker processes moves as results arrive (it sat at 0 before)."""
+    from infoscaling.numeric.executor import run_tasks
+
+    consumed, seen = [], []
+
+    def gen():
+        for i in range(400):
+            consumed.append(i)
+            yield i
+
+    out = run_tasks(_sq, gen(), ProcessEngine(2), progress=lambda k: seen.append((k, len(consumed))))
+    assert out == [i * i for i in range(400)]
+    assert seen[0][0] >= 1 and seen[0][1] < 400  # first report while tasks were still unsubmitted
+    assert [k for k, _ in seen] == list(range(1, 401))
     assert list(SerialEngine().map(_sq, range(5))) == [0, 1, 4, 9, 16]
 
 
