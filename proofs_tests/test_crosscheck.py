@@ -393,3 +393,27 @@ def test_a_value_given_to_few_digits_is_explained_only_by_a_cause_that_rounds_to
     th, al = json.loads(capsys.readouterr().out)["rows"]
     assert th["agree"] is False and th["note"] is None
     assert al["note"].startswith("alpha computed with sign variant")     # 0.93853... rounds to 0.9385
+
+
+def test_json_numbers_are_read_as_their_text(tmp_path, capsys):
+    """A 5000-digit JSON integer raised Python's int-conversion error (exit 2, FILE not named); long JSON
+    decimals were rounded to a float.  Now numbers keep their text, like CSV fields."""
+    f = tmp_path / "numbers.json"
+    f.write_text('[{"quantity": "giant", "spec": "poisson:2", "value": ' + "1" * 5000 + "},"
+                 ' {"quantity": "giant", "spec": "poisson:2", "value": 0.796812130020020046161520937938}]')
+    assert main(["crosscheck", str(f), "--json", "--rtol", "1e-25"]) == 1
+    big, exact = json.loads(capsys.readouterr().out)["rows"]
+    assert big["agree"] is None and big["error"].startswith("value:")
+    assert exact["agree"] is True and exact["rel_diff"] < 1e-25    # a float would differ by ~1e-17
+
+
+def test_repeated_keys_and_columns_are_refused(tmp_path, capsys):
+    """A repeated JSON key or CSV column silently kept the last value; which one was meant is unknown."""
+    f = tmp_path / "dup.json"
+    f.write_text('[{"quantity": "giant", "spec": "poisson:2", "value": "0.7968", "value": "0.5"}]')
+    assert main(["crosscheck", str(f), "--json"]) == 1
+    assert "given more than once" in json.loads(capsys.readouterr().out)["rows"][0]["error"]
+    g = tmp_path / "dup.csv"
+    g.write_text("quantity,spec,value,value\ngiant,poisson:2,0.7968,0.5\n")
+    assert main(["crosscheck", str(g)]) == 2
+    _one_line_error(capsys, "FILE", "more than once")

@@ -110,9 +110,19 @@ def _too_many_rows() -> LimitError:
     return LimitError(f"FILE: more than {MAX_ROWS} rows (the input limit; split the file)", "FILE")
 
 
+def _object(pairs: list) -> dict:
+    """A JSON object; a repeated key makes it an ``__error__`` row (which value was meant is unknown)."""
+    keys = [k for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        return {"__error__": f"key {repeated[0][:40]!r} given more than once"}
+    return dict(pairs)
+
+
 def _read_json(text: str) -> list[tuple[int, dict]]:
+    """JSON rows; numbers are kept as their text (exact, read like CSV fields, no int/float conversion limits)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=str, parse_float=str, parse_constant=str, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise InputError(f"FILE: invalid JSON ({exc.msg} at line {exc.lineno})", "FILE") from None
     except RecursionError:
@@ -156,6 +166,9 @@ def _read_csv(text: str) -> list[tuple[int, dict]]:
                 raise InputError(f"FILE: the CSV header has more than {MAX_COLUMNS} columns or a name longer "
                                  f"than {MAX_FIELD} characters", "FILE")
             header = [h.strip() for h in rec]
+            repeated = sorted({h for h in header if h and header.count(h) > 1})
+            if repeated:
+                raise InputError(f"FILE: the CSV header names column {repeated[0][:40]!r} more than once", "FILE")
             missing = [c for c in REQUIRED if c not in header]
             if missing:
                 raise InputError(f"FILE: the CSV header must name quantity, spec and value; "
