@@ -309,6 +309,13 @@ def test_other_version_and_foreign_database_refused(tmp_path):
     with pytest.raises(InputError, match="--store"):
         campaign_status(tmp_path / "missing.sqlite")
     assert not (tmp_path / "missing.sqlite").exists()
+    empty = tmp_path / "empty.sqlite"  # what a driver killed while creating the store leaves
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        campaign_status(empty)
+    run_campaign(empty, ensemble=ENS, n="300", eps="0.42", trials=4, seed=1, chunk=4, engine="serial",
+                 log_every=None)
+    assert campaign_status(empty)["chunks_done"] == 1
 
 
 def test_locked_store_and_second_runner(tmp_path):

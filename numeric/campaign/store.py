@@ -145,6 +145,8 @@ class Store:
     def __init__(self, path, create: bool = False, timeout: float = 30.0):
         self.path = Path(path)
         exists = self.path.exists()
+        if exists and create and self.path.is_file() and self.path.stat().st_size == 0:
+            exists = False  # a driver killed while creating the store leaves an empty file: start afresh
         if not exists and not create:
             raise input_error("--store", str(path), "an existing campaign store (create one with 'campaign run')")
         if exists:
