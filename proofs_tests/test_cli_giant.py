@@ -36,6 +36,32 @@ def test_giant_json_contract(capsys):
     assert list(data) == sorted(data)
 
 
+@pytest.mark.parametrize("law,dps", [("poisson:2", 18), ("projection:poisson:2/poisson:1", 25),
+                                     ("powerlaw:5/2,1,100", 20), ("poisson:1.001", 30)])
+def test_giant_enclosures_certify_printed_digits(capsys, law, dps):
+    """S and u come with enclosures whose ends both round to the printed text (issue 12)."""
+    from decimal import Decimal, localcontext
+
+    code, out, _ = _run(capsys, ["giant", law, "--dps", str(dps), "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert {"S", "u"} <= set(data["enclosures"]) and {"S", "u"} <= set(data["certified_by"])
+    with localcontext() as ctx:
+        ctx.prec = 200
+        for key in ("S", "u"):
+            lo, hi = (Decimal(v) for v in data["enclosures"][key])
+            val = Decimal(data[key])
+            half = Decimal(10) ** (val.adjusted() - dps + 1) / 2
+            assert lo <= hi and abs(val - lo) <= half and abs(hi - val) <= half, key
+
+
+def test_giant_pure_power_law_says_not_certified(capsys):
+    code, out, _ = _run(capsys, ["giant", "powerlaw:5/2", "--dps", "12", "--json"])
+    data = json.loads(out)
+    assert code == 0 and data["enclosures"] == {}
+    assert data["certified_by"]["S"].startswith("not certified")
+
+
 def test_giant_subcritical_has_mean_component_size(capsys):
     code, out, _ = _run(capsys, ["giant", "poisson:1/2", "--dps", "12", "--json"])
     data = json.loads(out)

@@ -26,6 +26,18 @@ def test_scaling_params_json(capsys):
     assert d["alpha"].startswith("0.56035473921") and d["beta_over_omega"].startswith("0.6169487")
     assert d["threshold"].startswith("0.42943981441") and d["dps"] == 12
     assert len(d["alpha"].replace("0.", "", 1)) == 12
+    # certified: every printed high-precision key has an enclosure whose ends round to it
+    from decimal import Decimal, localcontext
+
+    keys = {"alpha", "beta_over_omega", "nu", "alpha_reference", "threshold", "x", "y"}
+    assert set(d["enclosures"]) == keys == set(d["certified_by"])
+    with localcontext() as ctx:
+        ctx.prec = 200
+        for k in keys:
+            lo, hi = (Decimal(v) for v in d["enclosures"][k])
+            val = Decimal(d[k])
+            half = Decimal(10) ** (val.adjusted() - 12 + 1) / 2
+            assert lo <= hi and abs(val - lo) <= half and abs(hi - val) <= half, k
 
 
 def test_optimum_asymptotic_json(capsys):
