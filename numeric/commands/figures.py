@@ -17,17 +17,26 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> CommandResult:
-    only = None
-    if args.only is not None:
-        only = [s.strip() for s in args.only.split(",") if s.strip()]
+def compute(output_dir="figures", fmt="png", only=None, quick=False, seed=None) -> CommandResult:
+    """``infoscaling figures`` as a function of plain arguments (shared with the Python front door).
+
+    ``only`` is the ``--only`` text (comma-separated names) or a list of names.
+    """
+    if only is not None:
+        only = [s.strip() for s in (only.split(",") if isinstance(only, str) else only) if s.strip()]
         if not only:
             raise ValueError("--only: give at least one figure name")
+    if fmt not in FORMATS:
+        raise ValueError(f"--format: got {fmt!r}; allowed: {', '.join(FORMATS)}")
     from ..validate import seed as check_seed
 
-    seed = check_seed(args.seed, "--seed")
-    data = make_figures(args.output_dir, args.format, only, args.quick, seed)
+    seed = check_seed(seed, "--seed")
+    data = make_figures(output_dir, fmt, only, quick, seed)
     lines = [f"{name}: {v['image']} + {v['csv']} ({v['rows']} rows, {v['seconds']} s)"
              for name, v in data["figures"].items()]
     lines += [f"{name}: skipped ({why})" for name, why in data["skipped"].items()]
     return CommandResult(data, 0, "\n".join(lines))
+
+
+def run(args) -> CommandResult:
+    return compute(args.output_dir, args.format, only=args.only, quick=args.quick, seed=args.seed)
