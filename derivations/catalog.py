@@ -64,7 +64,7 @@ SOURCES: dict[str, str] = {
 
 #: The claim ids with catalogued derivations, in CLAIMS.md's table order.
 CLAIM_IDS = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "A11", "A12",
-             "B1", "B2", "B3", "B4", "B5", "B6", "B7", "C1", "B8", "R1")
+             "B1", "B2", "B3", "B4", "B5", "B6", "B7", "C1", "B8", "D1", "D2", "D3", "R1")
 
 
 @dataclass(frozen=True)
@@ -619,6 +619,11 @@ _BUILDERS: dict[str, Callable[[], list[Entry]]] = {
     "A9": _a9, "A10": _a10, "A11": _a11, "A12": _a12, "B1": _b1, "B2": _b2, "B3": _b3, "B4": _b4,
     "B5": _b5, "B6": _b6, "B7": _b7, "C1": _c1, "B8": _b8, "R1": _r1,
 }
+
+from .catalog_beyond import BUILDERS_BEYOND, SOURCES_BEYOND  # noqa: E402 - claims D1-D3 (issue 10)
+
+SOURCES.update(SOURCES_BEYOND)
+_BUILDERS.update(BUILDERS_BEYOND)
 
 
 @functools.cache

@@ -68,6 +68,7 @@ __all__ = [
     "potential_stationarity",
     "potential_u_form",
     "kappa_one_symmetry",
+    "symmetric_potential",
 ]
 
 LL = sp.Symbol("L", positive=True, integer=True)
@@ -138,7 +139,8 @@ def kru_rate(l, r, L, w):
     i = sp.Symbol("i", integer=True, nonnegative=True)
     s = sp.summation((sp.Rational(1) * i / w) ** r, (i, 0, w)) if not isinstance(w, sp.Symbol) else \
         sp.Sum((i / w) ** r, (i, 0, w))
-    return (1 - sp.Rational(l) / r) - (sp.Rational(l) / r) * (w + 1 - 2 * s) / (2 * L + 1)
+    lr = sp.sympify(l) / sp.sympify(r)
+    return (1 - lr) - lr * (w + 1 - 2 * s) / (2 * L + 1)
 
 
 def prove_kru_rate(l: int, r: int, w: int) -> sp.Expr:
@@ -253,7 +255,7 @@ def kappa_one_symmetry(dt=DT) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     Uk1 = potential_u_form(dt, 1, u)
     on_set = Uk1.subs(sp.exp(-dt * u), s)
     on_set = on_set.subs(sp.exp(-dt * s), u)
-    sym = -u * s + (1 - s - u + sp.exp(-dt)) / dt
+    sym = symmetric_potential(dt, u, s)
     d1 = sp.simplify(sp.expand(on_set - sym))
     d2 = sp.simplify(sym - sym.subs({u: s, s: u}, simultaneous=True))
     # the pair equations swap into each other under (u, s) -> (s, u)
@@ -261,3 +263,13 @@ def kappa_one_symmetry(dt=DT) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     swapped = {e.subs({u: s, s: u}, simultaneous=True) for e in eqs}
     d3 = sp.Integer(0) if swapped == eqs else sp.Integer(1)
     return d1, d2, d3
+
+
+def symmetric_potential(dt=DT, u=None, s=None):
+    """The u-form potential at kappa = 1 on its fixed-point set: -u s + (1 - s - u + e^{-d_t})/d_t.
+
+    (u, s) is a fixed-point pair, s = e^{-d_t u}, u = e^{-d_t s}; see :func:`kappa_one_symmetry`.
+    """
+    u = sp.Symbol("u", positive=True) if u is None else u
+    s = sp.Symbol("s", positive=True) if s is None else s
+    return -u * s + (1 - s - u + sp.exp(-dt)) / dt
