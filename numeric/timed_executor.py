@@ -25,6 +25,8 @@ is False and callers run serially.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
 import sys
 import time
 import traceback
@@ -53,6 +55,7 @@ def fork_available() -> bool:
 
 def _worker(conn, fn, item) -> None:
     """Body of a forked worker: run ``fn(item)`` and send back an Outcome."""
+    os.setpgid(0, 0)  # its own process group: a timeout kills the task's own subprocesses too
     sys.stdout = sys.stderr  # stray prints must not mix into the command's JSON on stdout
     t0 = time.perf_counter()
     try:
@@ -68,6 +71,15 @@ def _worker(conn, fn, item) -> None:
                           None, out.seconds))
     finally:
         conn.close()
+
+
+def _kill(proc) -> None:
+    """Kill a worker and its process group (the subprocesses its task started), then reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # already gone, or not yet its own group
+        proc.kill()
+    proc.join()
 
 
 class TimedProcessEngine:
@@ -152,8 +164,7 @@ class TimedProcessEngine:
                     now = time.monotonic()
                     for conn, (i, proc, t0) in list(running.items()):
                         if now - t0 >= self.timeout and not conn.poll():
-                            proc.kill()
-                            proc.join()
+                            _kill(proc)
                             conn.close()
                             del running[conn]
                             self._finish(results, items, i, Outcome(
@@ -161,8 +172,7 @@ class TimedProcessEngine:
                                 None, now - t0))
         finally:
             for conn, (_, proc, _) in running.items():  # interrupted: leave no worker behind
-                proc.kill()
-                proc.join()
+                _kill(proc)
                 conn.close()
         return results
 

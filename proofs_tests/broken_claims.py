@@ -66,3 +66,16 @@ def swallow(profile):
         except Exception:  # careless evidence code: must not be able to swallow the budget's interrupt
             pass
     return [Evidence("numeric", "finished the loop", True)]
+
+
+@register("X-HANG-CHILD", "", title="A test-only claim whose own subprocess outlives the budget.", source="test")
+def hang_child(profile):
+    import subprocess
+    import sys
+
+    path = os.environ["INFOSCALING_TEST_PIDFILE"]
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    with open(path, "w") as fh:
+        fh.write(str(child.pid))
+    child.wait()
+    return [Evidence("numeric", "the child ended", True)]

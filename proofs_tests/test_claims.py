@@ -302,3 +302,25 @@ def test_in_process_budget_keeps_the_callers_timer(broken, capsys):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_timeout_kills_the_claims_subprocesses(broken, monkeypatch, tmp_path, capsys):
+    pidfile = tmp_path / "child.pid"
+    monkeypatch.setenv("INFOSCALING_TEST_PIDFILE", str(pidfile))
+    assert main(["verify", "--claims", "X-HANG-CHILD,X-OK", "--workers", "2", "--budget", "2", "--json"]) == 1
+    verdicts = {c["id"]: c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]}
+    assert verdicts == {"X-HANG-CHILD": "timeout", "X-OK": "confirmed"}
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        try:  # reap it if it became our zombie child
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the claim's own subprocess {pid} survived the timeout")
