@@ -19,7 +19,16 @@ eps_BP = 0.4294, where peeling runs longest):
 
 Numba compile / cache-load time is excluded from the rates and reported as
 ``warmup_seconds``; at each size one untimed graph is decoded first (the
-first large allocations of a process pay page faults that later ones reuse).  Usage: ``python benchmarks/bench_peeling.py [--quick]``.
+first large allocations of a process pay page faults that later ones reuse).
+
+* ``c_reference`` (issue 12): the whole process ``infoscaling simulate peeling
+  regular:3/regular:6 --n 1000000 --eps 0.42 --trials 5`` against a small C
+  program doing the same sampling (configuration model: Fisher-Yates with
+  Lemire's bounded draws from xoshiro256**; BEC(eps) erasures) and the same
+  queue peeling, written and compiled here with ``gcc -O2``; best of 3 wall
+  times each, process start included on both sides; target ratio <= 3.
+
+Usage: ``python benchmarks/bench_peeling.py [--quick] [--c-only]``.
 """
 
 from __future__ import annotations
@@ -104,9 +113,106 @@ def peak_memory(n):
     return delta, edges
 
 
+C_SOURCE = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+static uint64_t s[4];
+static inline uint64_t rotl(const uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t next(void) {  /* xoshiro256** */
+    const uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45);
+    return r;
+}
+static uint64_t splitmix(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL; z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static inline uint32_t bounded(uint64_t x, uint32_t k) {  /* Lemire multiply-shift */
+    return (uint32_t)(((unsigned __int128)x * k) >> 64);
+}
+int main(int argc, char **argv) {
+    long n = atol(argv[1]); double eps = atof(argv[2]); int trials = atoi(argv[3]);
+    uint64_t seed = strtoull(argv[4], 0, 10);
+    long E = 3 * n, m = n / 2;
+    int32_t *adj = malloc(E * sizeof *adj), *cnt = malloc(m * sizeof *cnt);
+    int64_t *ssum = malloc(m * sizeof *ssum);
+    int32_t *queue = malloc(m * sizeof *queue), *label = malloc(m * sizeof *label);
+    uint8_t *er = malloc(n);
+    long failures = 0; double residual_sum = 0;
+    for (int t = 0; t < trials; t++) {
+        uint64_t x = seed * 1000003ULL + t;
+        for (int i = 0; i < 4; i++) s[i] = splitmix(&x);
+        for (long i = 0; i < E; i++) adj[i] = (int32_t)(i / 6);           /* check sockets */
+        for (long i = E - 1; i > 0; i--) {                                 /* Fisher-Yates */
+            long j = bounded(next(), (uint32_t)(i + 1));
+            int32_t tmp = adj[i]; adj[i] = adj[j]; adj[j] = tmp;
+        }
+        long res = 0;
+        for (long c = 0; c < m; c++) { cnt[c] = 0; ssum[c] = 0; }
+        for (long v = 0; v < n; v++) {
+            er[v] = (next() >> 11) * 0x1.0p-53 < eps;
+            if (er[v]) { res++; for (long e = 3 * v; e < 3 * v + 3; e++) { cnt[adj[e]]++; ssum[adj[e]] += v; } }
+        }
+        long head = 0, tail = 0; int rounds = 0;
+        for (long c = 0; c < m; c++) if (cnt[c] == 1) { queue[tail] = c; label[tail++] = 1; }
+        while (head < tail) {
+            int32_t c = queue[head]; int lab = label[head++];
+            if (cnt[c] != 1) continue;
+            long v = ssum[c]; er[v] = 0; res--; if (lab > rounds) rounds = lab;
+            for (long e = 3 * v; e < 3 * v + 3; e++) {
+                int32_t c2 = adj[e]; cnt[c2]--; ssum[c2] -= v;
+                if (cnt[c2] == 1) { queue[tail] = c2; label[tail++] = lab + 1; }
+            }
+        }
+        failures += res > 0; residual_sum += (double)res / n;
+    }
+    printf("{\"block_failure\": %g, \"residual\": %g}\n", (double)failures / trials, residual_sum / trials);
+    return 0;
+}
+"""
+
+
+def c_reference(n: int = 10**6, eps: float = EPS, trials: int = 5, repeats: int = 3) -> dict:
+    """Whole-process ``simulate peeling`` against the compiled C program (module notes)."""
+    import shutil
+    import tempfile
+
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if gcc is None:
+        return {"skipped": "no C compiler"}
+    with tempfile.TemporaryDirectory() as tmp:
+        src, exe = os.path.join(tmp, "peel.c"), os.path.join(tmp, "peel")
+        with open(src, "w") as fh:
+            fh.write(C_SOURCE)
+        subprocess.run([gcc, "-O2", "-o", exe, src], check=True)
+        c_cmd = [exe, str(n), str(eps), str(trials), "1"]
+        py_cmd = [sys.executable, "-m", "infoscaling", "simulate", "peeling", SPEC, "--n", str(n), "--eps", str(eps),
+                  "--trials", str(trials), "--seed", "1", "--json"]
+        subprocess.run(py_cmd, capture_output=True, check=True)  # kernels cached on disk before timing
+
+        def best(cmd):
+            times, out = [], None
+            for _ in range(repeats):
+                t = time.perf_counter()
+                out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+                times.append(time.perf_counter() - t)
+            return min(times), json.loads(out)
+
+        t_c, c_out = best(c_cmd)
+        t_py, py_out = best(py_cmd)
+    return {"n": n, "eps": eps, "trials": trials, "c_seconds": t_c, "python_seconds": t_py,
+            "ratio": t_py / t_c, "target_ratio": 3.0, "c_block_failure": c_out["block_failure"],
+            "python_block_failure": py_out["block_failure"]["estimate"]}
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
+    if "--c-only" in argv:
+        print(json.dumps({"benchmark": "peeling", "c_reference": c_reference()}, indent=2, sort_keys=True))
+        return
     from infoscaling.numeric.peeling import (
         peel,
         peel_reference,
@@ -191,6 +297,7 @@ def main(argv=None):
         "warmup_seconds": warmup,
         "sizes": rows,
         "simulate": {"n": n_sim, "trials": trials, **sims},
+        "c_reference": c_reference(trials=5, repeats=1 if quick else 3),
         "targets": {"reference_ratio_at_1e5": 50, "simulate_edges_per_second": 1.3e7,
                     "c_reference_edges_per_second": 4e7},
     }

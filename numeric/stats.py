@@ -96,8 +96,14 @@ def proportion(successes: int, trials: int, confidence: float = 0.95) -> Estimat
     if not 0 <= successes <= trials:
         raise ValueError(f"successes must be in [0, trials], got {successes}")
     a = 1.0 - confidence
-    lo = 0.0 if successes == 0 else beta_quantile(a / 2, successes, trials - successes + 1)
-    hi = 1.0 if successes == trials else beta_quantile(1 - a / 2, successes + 1, trials - successes)
+    # at the edges the beta quantiles have closed forms: Beta(1, n) and Beta(n, 1)
+    if successes == 0:
+        lo, hi = 0.0, -math.expm1(math.log(a / 2) / trials)
+    elif successes == trials:
+        lo, hi = math.exp(math.log(a / 2) / trials), 1.0
+    else:
+        lo = beta_quantile(a / 2, successes, trials - successes + 1)
+        hi = beta_quantile(1 - a / 2, successes + 1, trials - successes)
     return Estimate(successes / trials, (lo, hi), confidence, int(trials), "clopper-pearson")
 
 
@@ -126,7 +132,7 @@ def mean(values, confidence: float = 0.95, bounds: tuple[float, float] | None = 
     if v.size == 1:
         return Estimate(m, (m, m), confidence, 1, "student-t")
     se = float(v.std(ddof=1)) / math.sqrt(v.size)
-    h = t_quantile(0.5 + confidence / 2, v.size - 1) * se
+    h = 0.0 if se == 0 else t_quantile(0.5 + confidence / 2, v.size - 1) * se
     lo, hi = m - h, m + h
     if bounds is not None:
         lo, hi = max(lo, float(bounds[0])), min(hi, float(bounds[1]))
