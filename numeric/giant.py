@@ -383,6 +383,7 @@ def _certify_root(law: GraphLaw, u: Verified, dps: int, extra: int) -> dict:
 def _certify(result: GiantResult, law: GraphLaw, dps: int, extra: int) -> GiantResult:
     """Attach enclosures to a verified result (or say why it could not be certified)."""
     certs, by = {}, {}
+    crit_cert = None
     try:
         if result.exact_S and result.u.text in ("0", "1"):
             certs["u"] = cz.certified_exact(int(result.u.text), dps, "exact: u is 0 or 1 (derived)")
@@ -398,6 +399,14 @@ def _certify(result: GiantResult, law: GraphLaw, dps: int, extra: int) -> GiantR
             c = _certified_constant(law.mean_component_size(), dps, "mean component size")
             if c is not None:
                 certs["mean_component_size"] = c
+        crit_expr = sp.sympify(law.criterion())
+        if crit_expr != sp.oo and not crit_expr.is_Integer:
+            c = _certified_constant(crit_expr, dps, "Molloy-Reed criterion")
+            if c is not None:
+                if c.text != result.criterion:
+                    raise VerificationError(f"giant criterion: recomputation ({result.criterion}) and "
+                                            f"enclosure ({c.text}) disagree")
+                crit_cert = c
     except cz.NotCertifiable as exc:
         by = {k: _NOT_CERTIFIED.format(exc) for k in ("S", "u")}
         return replace(result, certified_by=by)
@@ -406,10 +415,14 @@ def _certify(result: GiantResult, law: GraphLaw, dps: int, extra: int) -> GiantR
         if old is not None and c.text != old.text and old.text not in ("0", "1"):
             raise VerificationError(f"giant {k}: recomputation ({old.text}) and enclosure ({c.text}) disagree")
     by = {k: c.method for k, c in certs.items()}
+    if crit_cert is not None:  # the criterion keeps its own (string) field; its enclosure is listed too
+        by["criterion"] = crit_cert.method
     # exact 0 / 1 keep their short text; everything else prints the digits the enclosure certifies
     with mp.workdps(2 * dps + 20):
         new = {k: Verified(c.value, getattr(result, k).text if getattr(result, k).text in ("0", "1") else c.text,
                            c.digits, dps) for k, c in certs.items()}
+    if crit_cert is not None:
+        certs["criterion"] = crit_cert
     return replace(result, certified=certs, certified_by=by, **new)
 
 
