@@ -26,6 +26,7 @@ returning a result object (:mod:`infoscaling.numeric.api`) whose
 ``isc.crosscheck(file_or_rows)``  another implementation's numbers vs ours
 ``isc.coupled(ens, L, w)``        spatially coupled chain (curriculum) threshold
 ``isc.design(check, eps, vmax)``  designed variable degree law for a target eps
+``isc.figures(output_dir, ...)``  the paper's and the validation figures (image + CSV)
 ``isc.latex(claim=...)``          LaTeX of the derived formulas
 ================================  ===========================================
 
@@ -64,7 +65,7 @@ __version__ = "0.2.0"
 #: Front-door names and the module that defines each (imported on first use).
 _LAZY = {name: "infoscaling.numeric.api" for name in (
     "threshold", "scaling_params", "giant", "optimum", "sweep", "simulate_peeling", "simulate_giant",
-    "verify", "claims", "crosscheck", "coupled", "design", "latex", "Result",
+    "verify", "claims", "crosscheck", "coupled", "design", "figures", "latex", "Result",
 )}
 _LAZY.update({"InputError": "infoscaling.numeric.errors", "LimitError": "infoscaling.numeric.errors",
               "VerificationError": "infoscaling.numeric.errors"})

@@ -54,6 +54,7 @@ __all__ = [
     "crosscheck",
     "coupled",
     "design",
+    "figures",
     "latex",
 ]
 
@@ -365,6 +366,24 @@ class Design(Result):
                     (_sym("eps_BP"), d.get("threshold"))])
 
 
+class Figures(Result):
+    command = "figures"
+    headline = ("output_dir", "format", "quick")
+
+    def __repr__(self) -> str:
+        made = ", ".join(self._data.get("figures", {}))
+        skipped = ", ".join(self._data.get("skipped", {}))
+        return (f"Figures(output_dir={self._data.get('output_dir')!r}, made=[{made}]"
+                + (f", skipped=[{skipped}]" if skipped else "") + ")")
+
+    def _repr_markdown_(self) -> str:
+        out = [f"**infoscaling figures** in `{self._data.get('output_dir')}`", ""]
+        for name, v in self._data.get("figures", {}).items():
+            out.append(f"- {v.get('title', name)}: `{v['image']}` (data `{v['csv']}`, {v['rows']} rows)")
+        out += [f"- {name}: skipped ({why})" for name, why in self._data.get("skipped", {}).items()]
+        return "\n".join(out)
+
+
 class Latex(Result):
     command = "latex"
     headline = ("equations", "document")
@@ -519,6 +538,16 @@ def design(check: str, eps, vmax, kind: str = "lp", dps="15") -> Design:
     from .commands import design as cmd
 
     return _wrap(Design, cmd.compute(check, eps, vmax, kind=kind, dps=dps))
+
+
+def figures(output_dir="figures", format: str = "png", only=None, quick: bool = False, seed=None) -> Figures:
+    """The paper's and the validation figures, each an image and a CSV (``infoscaling figures``).
+
+    ``only``: figure names as a list or a comma-separated string (None: all).
+    """
+    from .commands import figures as cmd
+
+    return _wrap(Figures, cmd.compute(os.fspath(output_dir), format, only=only, quick=quick, seed=seed))
 
 
 def latex(claim=None, document: bool = False) -> Latex:

@@ -82,6 +82,21 @@ def test_crosscheck_to_dict_equals_cli_json(capsys, tmp_path):
     assert rows.ok and rows.rows[0]["agree"] is True and "file" not in rows
 
 
+def test_figures_to_dict_equals_cli_json(capsys, tmp_path):
+    expected, code = _cli_json(capsys, ["figures", "--only", "de_curves", "--quick", "--output-dir",
+                                        str(tmp_path / "cli")])
+    r = isc.figures(tmp_path / "api", only=["de_curves"], quick=True)
+    assert (tmp_path / "api" / "de_curves.png").is_file() and r.exit_code == code == 0
+    got = _drop_timing(r.to_dict())
+    want = _drop_timing(expected)
+    for d, sub in ((got, str(tmp_path / "api")), (want, str(tmp_path / "cli"))):   # the one intended difference
+        d["output_dir"] = d["output_dir"].replace(sub, "DIR")
+        for v in d["figures"].values():
+            v["image"], v["csv"] = v["image"].replace(sub, "DIR"), v["csv"].replace(sub, "DIR")
+    assert got == want
+    assert repr(r) == f"Figures(output_dir={str(tmp_path / 'api')!r}, made=[de_curves])"
+
+
 def test_repr_and_access():
     r = isc.threshold("regular:3/regular:6", dps=20)
     assert repr(r) == ("Threshold(ensemble='regular:3/regular:6', threshold='0.42943981441949183716', "
@@ -140,7 +155,7 @@ def test_bad_input_raises_input_error_naming_the_argument(call, argument):
 def test_front_door_names_and_lazy_import():
     """Every advertised name resolves; importing the package imports no heavy library."""
     for name in ("threshold", "scaling_params", "giant", "optimum", "sweep", "simulate_peeling", "simulate_giant",
-                 "verify", "claims", "crosscheck", "coupled", "design", "latex", "Result", "InputError",
+                 "verify", "claims", "crosscheck", "coupled", "design", "figures", "latex", "Result", "InputError",
                  "VerificationError"):
         assert name in dir(isc) and getattr(isc, name) is not None
     with pytest.raises(AttributeError):
