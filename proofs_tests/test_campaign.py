@@ -497,7 +497,7 @@ def test_simulate_peeling_memory_is_per_trial_bytes():
 
     from infoscaling.numeric.peeling import peeling_trials
 
-    trials = 20_000
+    trials = 5_000
     peeling_trials(ENS, 20, 0.3, 10, 1, workers=1)  # warm: kernels, caches
     tracemalloc.start()
     try:
