@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from infoscaling.numeric.cli import main
 from infoscaling.numeric.errors import InputError
 
@@ -69,6 +71,25 @@ def test_to_dict_equals_cli_json(capsys, name, call, argv):
     assert _drop_timing(r.to_dict()) == _drop_timing(expected)
     assert r.exit_code == code and r.ok == (code == 0)
     assert r.to_dict() is not r.to_dict()          # a copy: callers cannot corrupt the result
+
+
+@settings(max_examples=6)
+@given(left=st.integers(2, 5), right=st.integers(3, 9), dps=st.integers(5, 40), kind=st.sampled_from(["bp", "map"]))
+@example(left=3, right=6, dps=30, kind="bp")
+def test_threshold_to_dict_equals_cli_json_drawn(left, right, dps, kind):
+    """Drawn ensembles, digits and kinds: the front door and the in-process CLI print the same object."""
+    import contextlib
+    import io
+
+    spec = f"regular:{left}/regular:{right}"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["threshold", spec, "--dps", str(dps), "--kind", kind, "--json"])
+    if code == 0:
+        assert isc.threshold(spec, kind=kind, dps=dps).to_dict() == json.loads(out.getvalue())
+    else:   # the same refusal through both doors
+        with pytest.raises((InputError, isc.VerificationError, ValueError)):
+            isc.threshold(spec, kind=kind, dps=dps)
 
 
 def test_crosscheck_to_dict_equals_cli_json(capsys, tmp_path):
