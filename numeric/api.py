@@ -418,6 +418,25 @@ def threshold(ensemble: str, kind: str = "bp", dps=30) -> Threshold:
     kind : {'bp', 'map'}
     dps : int
         Significant digits to report (1..1000).
+
+    Returns
+    -------
+    Threshold
+        Keys of CLI.md: ``threshold`` (decimal string, or None without a sharp
+        threshold), ``x``, ``y``, ``sharp``, ``limited_by``, ``digits``
+        (verified), ``enclosure``, ``closed_form_latex``, ...
+
+    Raises
+    ------
+    InputError
+        Malformed ensemble, ``kind`` or ``dps`` (the message names the argument).
+    VerificationError
+        The digits could not be confirmed.
+
+    Examples
+    --------
+    >>> threshold("regular:3/regular:6", dps=12).threshold
+    '0.429439814419'
     """
     from .commands import threshold as cmd
 
@@ -425,14 +444,47 @@ def threshold(ensemble: str, kind: str = "bp", dps=30) -> Threshold:
 
 
 def scaling_params(ensemble: str, dps=30) -> ScalingParams:
-    """AMRU finite-length scaling parameters alpha, beta/Omega, nu* (``infoscaling scaling-params``)."""
+    """AMRU finite-length scaling parameters alpha, beta/Omega, nu* (``infoscaling scaling-params``).
+
+    Parameters
+    ----------
+    ensemble : str
+        An ensemble with a tangency critical point (``regular:3/regular:6``...).
+    dps : int
+        Significant digits (1..1000).
+
+    Returns
+    -------
+    ScalingParams
+        ``alpha``, ``beta_over_omega`` (Omega = 1), ``nu``, ``threshold``, ``x``,
+        ``y``, ``alpha_reference`` (the published notebook's sign-error variant), ...
+
+    Examples
+    --------
+    >>> scaling_params("regular:3/regular:6", dps=8).alpha
+    '0.56035474'
+    """
     from .commands import scaling_params as cmd
 
     return _wrap(ScalingParams, cmd.compute(ensemble, dps=dps))
 
 
 def giant(law: str, dps=30) -> Giant:
-    """Giant component of a random graph with a node-perspective degree law (``infoscaling giant``)."""
+    """Giant component of a random graph with a node-perspective degree law (``infoscaling giant``).
+
+    Parameters
+    ----------
+    law : str
+        ``poisson:c``, ``node-poly:p0,p1,...``, ``geometric:a``, ``regular:d``,
+        ``binomial:N,p``, ``powerlaw:tau[,kmin[,kmax]]``, ``projection:A/G`` (CLI.md).
+    dps : int
+        Significant digits (1..1000).
+
+    Returns
+    -------
+    Giant
+        ``S``, ``u``, ``supercritical``, ``criterion``, ``mean_component_size``, ``digits``, ...
+    """
     from .commands import giant as cmd
 
     return _wrap(Giant, cmd.compute(law, dps=dps))
@@ -442,7 +494,33 @@ def optimum(dt, eps, compute=None, asymptotic: bool = False, dps=None, alpha_var
             shift: bool = True, model: str = "consistent", varsigma="2e5", tau="8e5") -> Optimum:
     """Compute-optimal R*, T* at C' = ``compute``, or the ``asymptotic`` kappa* (``infoscaling optimum``).
 
-    ``shift=False`` is ``--no-shift``; the other names are the CLI's options.
+    Parameters
+    ----------
+    dt, eps : number or str
+        Mean concepts per text d_t (> 0) and the auxiliary eps in (0, 1); exact
+        strings (``"1/2"``) are kept exact.
+    compute : number or str, optional
+        C' = R T.  Exactly one of ``compute`` and ``asymptotic=True``.
+    asymptotic : bool
+        The C' -> oo limit (kappa*, R/sqrt(C'), T/sqrt(C')).
+    dps : int, optional
+        Significant digits (default 30 asymptotic, 20 finite).
+    alpha_variant : {'correct', 'reference'}
+    shift : bool
+        ``False`` is ``--no-shift`` (drop the beta n^{-2/3} shift; comparison only).
+    model : {'consistent', 'paper'}
+    varsigma, tau : number or str
+        Parameters per concept and tokens per text (N = varsigma R, D = tau T).
+
+    Returns
+    -------
+    Optimum
+        The keys of ``infoscaling optimum --json`` for the same arguments.
+
+    Examples
+    --------
+    >>> optimum(6, "1/2", asymptotic=True, dps=10).kappa_star
+    '4.532989620'
     """
     from .commands import optimum as cmd
 
