@@ -417,3 +417,10 @@ def test_repeated_keys_and_columns_are_refused(tmp_path, capsys):
     g.write_text("quantity,spec,value,value\ngiant,poisson:2,0.7968,0.5\n")
     assert main(["crosscheck", str(g)]) == 2
     _one_line_error(capsys, "FILE", "more than once")
+
+
+def test_stdin_without_a_byte_buffer(monkeypatch):
+    """In a notebook sys.stdin may be text-only (no .buffer): '-' still reads it (was AttributeError)."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(HEADER + GOOD_ROW))
+    out = cc.crosscheck_file("-", "1e-9", 20)
+    assert out["file"] == "-" and out["rows"][0]["agree"] is True

@@ -49,7 +49,9 @@ def read_file(path: str) -> str:
     """
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+            stream = getattr(sys.stdin, "buffer", None)   # a text-only stdin (notebooks): read text
+            data = stream.read(MAX_FILE_BYTES + 1) if stream is not None else \
+                sys.stdin.read(MAX_FILE_BYTES + 1).encode("utf-8", "surrogatepass")
         else:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
