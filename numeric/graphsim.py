@@ -463,7 +463,8 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
     confidence = validate.confidence(confidence)
     need, steps = graph_cost(law, n)
     engine = get_engine(workers)
-    validate.memory(need, "--n", f"one graph of {law.spec()} with n = {n}", getattr(engine, "workers", 1))
+    validate.memory(need, "--n", f"one graph of {law.spec()} with n = {n}",
+                    min(trials, getattr(engine, "workers", 1)))  # graphs in memory at once
     validate.simulation_work(trials, steps)
     seq = root_sequence(seed)
     note_if_compiling((_uf_component_weights,), "giant-component")

@@ -852,7 +852,7 @@ def peeling_trials(ensemble, n, eps, trials: int, seed, workers=None, engine: En
     validate.simulation_work(trials, plan.expected_edges + plan.n_var + plan.n_chk)
     if engine is None:
         engine = _default_engine(plan, trials, workers)
-    _check_memory_all(plan, getattr(engine, "workers", 1))
+    _check_memory_all(plan, min(trials, getattr(engine, "workers", 1)))  # graphs in memory at once
     # trial i: SeedSequence(seed, spawn_key=(i,)) == root_sequence(seed).spawn(trials)[i], built
     # lazily; results go straight into one array (10^7 trials: 320 MB, not 10^7 Python objects)
     seeds = (np.random.SeedSequence(int(seed), spawn_key=(i,)) for i in range(trials))

@@ -21,7 +21,7 @@ REFUSED = [
     (["simulate", "giant", "poisson:200", "--n", "1e7", "--trials", "1"], "--n", "GiB per graph"),
     (["simulate", "peeling", "regular:3/regular:6", "--n", "1e5", "--eps", "0.4", "--trials", "1e7"],
      "--trials", "work budget"),
-    (["simulate", "peeling", "regular:3/regular:6", "--n", "1e6", "--eps", "0.4", "--trials", "10",
+    (["simulate", "peeling", "regular:3/regular:6", "--n", "1e6", "--eps", "0.4", "--trials", "100",
       "--workers", "64"], "--workers", "for all workers"),
     (["simulate", "peeling", "regular:100000/regular:200000", "--n", "1e6", "--eps", "0.4", "--trials", "1"],
      "--n", "GiB per graph"),
