@@ -41,7 +41,7 @@ def _stored(store) -> int:
     if not Path(store).exists():
         return 0
     try:
-        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5) as db:
+        with sqlite3.connect(store, timeout=5) as db:  # reads only
             return db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
     except sqlite3.OperationalError:  # schema not created yet
         return 0
