@@ -86,7 +86,7 @@ def _brief(value) -> str:
     if isinstance(value, dict) and isinstance(value.get("counts"), dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value["counts"].items() if v) + "}"
     if isinstance(value, dict) and {"agree", "disagree"} <= value.keys():
-        keys = ("agree", "disagree", "malformed", "unverified")
+        keys = ("agree", "disagree", "malformed", "unverified", "unchecked")
         return "{" + ", ".join(f"{k}: {value[k]}" for k in keys if k in value) + "}"
     return repr(_short(value, 40))
 
@@ -585,7 +585,7 @@ def claims() -> Claims:
     return Claims({"claims": rows})
 
 
-def crosscheck(source, rtol="1e-9", dps="30") -> Crosscheck:
+def crosscheck(source, rtol="1e-9", dps="30", budget=None) -> Crosscheck:
     """Compare another implementation's numbers with this system's (``infoscaling crosscheck``).
 
     ``source`` is a file path (CSV or JSON; ``"-"`` reads standard input), or a
@@ -596,12 +596,11 @@ def crosscheck(source, rtol="1e-9", dps="30") -> Crosscheck:
     if isinstance(source, (str, os.PathLike)):
         from .commands import crosscheck as cmd
 
-        return _wrap(Crosscheck, cmd.compute(os.fspath(source), rtol=rtol, dps=dps))
-    from .crosscheck import crosscheck_rows
+        return _wrap(Crosscheck, cmd.compute(os.fspath(source), rtol=rtol, dps=dps, budget=budget))
+    from .crosscheck import crosscheck_rows, failed
 
-    data = crosscheck_rows(list(source), rtol, dps)
-    s = data["summary"]
-    return Crosscheck(data, 1 if (s["disagree"] or s["malformed"] or s["unverified"]) else 0)
+    data = crosscheck_rows(list(source), rtol, dps, budget)
+    return Crosscheck(data, 1 if failed(data["summary"]) else 0)
 
 
 def coupled(ensemble: str, L, w, dps="20", budget=None) -> Coupled:

@@ -424,3 +424,19 @@ def test_stdin_without_a_byte_buffer(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(HEADER + GOOD_ROW))
     out = cc.crosscheck_file("-", "1e-9", 20)
     assert out["file"] == "-" and out["rows"][0]["agree"] is True
+
+
+def test_time_budget_reports_remaining_rows_as_not_checked(tmp_path, capsys):
+    """A wall-time budget for the whole file bounds its run time; rows left are 'not checked', never agreement."""
+    f = tmp_path / "budget.csv"
+    f.write_text(HEADER + GOOD_ROW * 3)
+    assert main(["crosscheck", str(f), "--budget", "1e-9", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert all(r["agree"] is None and r["error"].startswith("not checked") for r in data["rows"])
+    s = data["summary"]
+    assert (s["unchecked"], s["agree"], s["malformed"], s["budget"]) == (3, 0, 0, 1e-9)
+    assert main(["crosscheck", str(f), "--json"]) == 0          # the default budget checks them all
+    assert json.loads(capsys.readouterr().out)["summary"]["unchecked"] == 0
+    for bad in ("0", "-1", "inf", "1e7", "abc"):
+        assert main(["crosscheck", str(f), "--budget", bad]) == 2
+        _one_line_error(capsys, "--budget")

@@ -2,8 +2,8 @@
 
 FILE is CSV (header with at least ``quantity,spec,value``; quoted specs may
 contain commas) or a JSON list of row objects; ``-`` reads standard input.
-Exit status: 0 when every row agrees, 1 when a row disagrees, is malformed or
-our value could not be verified (such rows are reported with their line number;
+Exit status: 0 when every row agrees, 1 when a row disagrees, is malformed,
+our value could not be verified or the time budget left it unchecked (such rows are reported with their line number;
 the other rows are still checked), 2 when FILE cannot be read at all, is beyond
 the input limits (:mod:`infoscaling.numeric.crosscheck`), or an option is bad.
 """
@@ -26,6 +26,9 @@ def register(sub) -> None:
                                                 "- reads stdin")
     p.add_argument("--rtol", default="1e-9", help="relative tolerance for agreement, a number >= 0 (default 1e-9)")
     p.add_argument("--dps", default="30", help="digits of our recomputation, 1..1000 (default 30)")
+    p.add_argument("--budget", default=None, metavar="SECONDS",
+                   help="wall-time budget for all rows; rows left when it is spent are reported as not checked "
+                        "(exit 1) (default 3600, at most 1e6)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -33,7 +36,7 @@ def register(sub) -> None:
 def _text(data: dict) -> str:
     lines = [f"{'line':>5}  {'quantity':<16} {'agree':<6} {'rel_diff':>9}  spec / note"]
     for r in data["rows"]:
-        agree = "ERROR" if "error" in r else ("yes" if r["agree"] else "NO")
+        agree = "SKIP" if r.get("unchecked") else "ERROR" if "error" in r else ("yes" if r["agree"] else "NO")
         rd = "" if r["rel_diff"] is None else f"{r['rel_diff']:.2e}"
         lines.append(f"{r['line']:>5}  {str(r['quantity']):<16} {agree:<6} {rd:>9}  {r['spec']}")
         lines.append(f"{'':>5}  theirs {r['theirs']}  ours {r['ours']}")
@@ -43,23 +46,21 @@ def _text(data: dict) -> str:
             lines.append(f"{'':>5}  note: {r['note']}")
     s = data["summary"]
     lines.append(f"{s['rows']} rows: {s['agree']} agree, {s['disagree']} disagree, {s['malformed']} malformed, "
-                 f"{s['unverified']} unverified "
+                 f"{s['unverified']} unverified, {s['unchecked']} not checked "
                  f"(rtol {s['rtol']:g}, {s['dps']} digits)")
     return "\n".join(lines)
 
 
-def compute(file, rtol="1e-9", dps="30") -> CommandResult:
+def compute(file, rtol="1e-9", dps="30", budget=None) -> CommandResult:
     """``infoscaling crosscheck`` as a function of plain arguments (the data, exit status and text).
 
     Shared with the Python front door (``infoscaling.crosscheck``).
     """
-    from ..crosscheck import crosscheck_file
+    from ..crosscheck import crosscheck_file, failed
 
-    data = crosscheck_file(file, rtol, dps)
-    s = data["summary"]
-    code = 1 if (s["disagree"] or s["malformed"] or s["unverified"]) else 0
-    return CommandResult(data, code, _text(data))
+    data = crosscheck_file(file, rtol, dps, budget)
+    return CommandResult(data, 1 if failed(data["summary"]) else 0, _text(data))
 
 
 def run(args) -> CommandResult:
-    return compute(args.file, rtol=args.rtol, dps=args.dps)
+    return compute(args.file, rtol=args.rtol, dps=args.dps, budget=args.budget)

@@ -85,7 +85,16 @@ Examples
 
 from __future__ import annotations
 
-from .engine import DIAG_RTOL, PRECISION_BAND, crosscheck_file, crosscheck_rows
+from .engine import (
+    DEFAULT_BUDGET,
+    DIAG_RTOL,
+    MAX_BUDGET,
+    PRECISION_BAND,
+    check_budget,
+    crosscheck_file,
+    crosscheck_rows,
+    failed,
+)
 from .quantities import (
     EXTRA_QUANTITIES,
     OPT_DIGITS,
@@ -113,6 +122,10 @@ __all__ = [
     "MAX_FIELD",
     "DIAG_RTOL",
     "PRECISION_BAND",
+    "DEFAULT_BUDGET",
+    "MAX_BUDGET",
+    "check_budget",
+    "failed",
     "OPT_DIGITS",
     "read_file",
     "read_table",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 
 import mpmath as mp
 
@@ -12,12 +13,16 @@ from ..reference import rel_diff as _rel
 from .quantities import UNVERIFIED, Quantity, RowError, entry, number
 from .reading import REQUIRED, read_file, read_table
 
-__all__ = ["crosscheck_rows", "crosscheck_file", "PRECISION_BAND", "DIAG_RTOL"]
+__all__ = ["crosscheck_rows", "crosscheck_file", "check_budget", "failed", "PRECISION_BAND", "DIAG_RTOL",
+           "DEFAULT_BUDGET", "MAX_BUDGET"]
 
 #: Relative differences in this range are binary floating-point rounding.
 PRECISION_BAND = (1e-20, 5e-15)
 #: Relative tolerance used to recognise a known fault (the faulty value is itself float64; see _explains).
 DIAG_RTOL = 1e-6
+#: Default wall-time budget of one crosscheck (seconds), and the largest accepted.
+DEFAULT_BUDGET = 3600.0
+MAX_BUDGET = 1e6
 _NONE_VALUES = ("none", "null")
 _SCALARS = (str, int, float, type(None))
 
@@ -145,7 +150,15 @@ def _one(line: int, row: dict, rtol: float, dps: int) -> dict:
     return base
 
 
-def crosscheck_rows(rows, rtol=1e-9, dps=30) -> dict:
+def check_budget(budget) -> float:
+    """``--budget``: wall-time seconds for the whole file, a number in (0, MAX_BUDGET] (None: the default)."""
+    if budget is None:
+        return DEFAULT_BUDGET
+    return float(validate.number(budget, "--budget", lo=0, hi=MAX_BUDGET, lo_open=True,
+                                 allowed=f"a number of seconds in (0, {MAX_BUDGET:g}]"))
+
+
+def crosscheck_rows(rows, rtol=1e-9, dps=30, budget=None) -> dict:
     """Compare rows (dicts, or ``(line, dict)`` pairs) with this system's values.
 
     Parameters
@@ -157,26 +170,39 @@ def crosscheck_rows(rows, rtol=1e-9, dps=30) -> dict:
         Relative tolerance for agreement (a finite number >= 0).
     dps : int or str
         Digits of our recomputation (:func:`numeric.validate.dps`).
+    budget : float or str, optional
+        Wall-time seconds for all rows (default :data:`DEFAULT_BUDGET`).  Once it
+        is spent, the remaining rows are not computed: each is reported with
+        ``error`` "not checked" and counted as ``unchecked`` (never as agreement).
+        A row already started finishes (each row is bounded by its quantity's
+        own domain and cost limits).
 
     Returns
     -------
     dict
         ``rows``: ``{line, quantity, spec, theirs, ours, rel_diff, agree, note}``
-        (plus ``error`` for rows that are malformed or whose value could not be
-        verified, whose ``agree`` is None); ``summary``: ``{rows, agree,
-        disagree, malformed, unverified, rtol, dps, notes}``.
+        (plus ``error`` for rows that are malformed, whose value could not be
+        verified, or that were not checked; their ``agree`` is None);
+        ``summary``: ``{rows, agree, disagree, malformed, unverified, unchecked,
+        rtol, dps, budget, notes}``.
 
     Raises
     ------
     InputError
-        ``--rtol`` or ``--dps`` out of their domains (named).
+        ``--rtol``, ``--dps`` or ``--budget`` out of their domains (named).
     """
     dps = validate.dps(dps, "--dps")
     rtol = float(validate.number(rtol, "--rtol", lo=0))
+    budget = check_budget(budget)
+    start = time.monotonic()
     out = []
     for i, item in enumerate(rows, 1):
         line, row = item if isinstance(item, tuple) else (i, item)
-        out.append(_one(line, row if isinstance(row, dict) else {"__error__": "expected an object"}, rtol, dps))
+        row = row if isinstance(row, dict) else {"__error__": "expected an object"}
+        if time.monotonic() - start > budget:
+            out.append(_unchecked(line, row, budget))
+            continue
+        out.append(_one(line, row, rtol, dps))
     notes: dict[str, int] = {}
     for r in out:
         if r["note"]:
@@ -186,22 +212,37 @@ def crosscheck_rows(rows, rtol=1e-9, dps=30) -> dict:
         "rows": len(out),
         "agree": sum(1 for r in out if r["agree"] is True),
         "disagree": sum(1 for r in out if r["agree"] is False),
-        "malformed": sum(1 for r in out if "error" in r and not r.get("unverified")),
+        "malformed": sum(1 for r in out if "error" in r and not (r.get("unverified") or r.get("unchecked"))),
         "unverified": sum(1 for r in out if r.get("unverified")),
+        "unchecked": sum(1 for r in out if r.get("unchecked")),
         "rtol": rtol,
         "dps": dps,
+        "budget": budget,
         "notes": notes,
     }
     return {"rows": out, "summary": summary}
 
 
-def crosscheck_file(path: str, rtol=1e-9, dps=30) -> dict:
+def _unchecked(line: int, row: dict, budget: float) -> dict:
+    return {"line": line, "quantity": _echo(row.get("quantity")), "spec": _echo(row.get("spec")),
+            "theirs": _echo(row.get("value")), "ours": None, "rel_diff": None, "agree": None, "note": None,
+            "error": f"not checked: the time budget of {budget:g} s (--budget) was spent on earlier rows",
+            "unchecked": True}
+
+
+def failed(summary: dict) -> bool:
+    """Whether a crosscheck did not fully agree (the CLI's exit 1)."""
+    return bool(summary["disagree"] or summary["malformed"] or summary["unverified"] or summary["unchecked"])
+
+
+def crosscheck_file(path: str, rtol=1e-9, dps=30, budget=None) -> dict:
     """:func:`crosscheck_rows` on a CSV / JSON file (``-`` reads standard input); limits in the module notes.
 
     The options are checked before the file is read.
     """
     dps = validate.dps(dps, "--dps")
     rtol = float(validate.number(rtol, "--rtol", lo=0))
-    out = crosscheck_rows(read_table(read_file(path)), rtol, dps)
+    budget = check_budget(budget)
+    out = crosscheck_rows(read_table(read_file(path)), rtol, dps, budget)
     out["file"] = path
     return out
