@@ -623,7 +623,7 @@ _BUILDERS: dict[str, Callable[[], list[Entry]]] = {
 from .catalog_beyond import BUILDERS_BEYOND, SOURCES_BEYOND  # noqa: E402 - claims D1-D3 (issue 10)
 
 SOURCES.update(SOURCES_BEYOND)
-_BUILDERS.update(BUILDERS_BEYOND)
+_BUILDERS.update({cid: functools.partial(build, entry) for cid, build in BUILDERS_BEYOND.items()})
 
 
 @functools.cache

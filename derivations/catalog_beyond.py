@@ -1,9 +1,10 @@
 """Catalogue entries of claims D1-D3 (issue 10), registered in :mod:`derivations.catalog`.
 
 Every formula is an object returned by :mod:`derivations.coupling` or
-:mod:`derivations.design`; :mod:`derivations.catalog` imports this module to
-register :data:`BUILDERS_BEYOND` and :data:`SOURCES_BEYOND` (its helpers are
-imported inside the builders, so the two modules can be imported in any order).
+:mod:`derivations.design`; :mod:`derivations.catalog` imports this module and
+registers :data:`BUILDERS_BEYOND` and :data:`SOURCES_BEYOND`, passing its
+``entry`` constructor to each builder (so this module never imports the
+catalogue: no import cycle).
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ SOURCES_BEYOND = {
 }
 
 
-def _d1():
-    from .catalog import _S, entry
+def _d1(entry):
     from .coupling import coupled_de, kru_rate, potential
     from .degree import Regular
     from .ensemble import Ensemble
@@ -33,18 +33,17 @@ def _d1():
     de, _ = coupled_de(Ensemble(Regular(3), Regular(6)), 2)
     return [
         entry("D1-kru-rate", "Design rate of the coupled $(l, r, L, w)$ chain (derived by counting checks)",
-              sp.Eq(_S("R_Lw"), kru_rate(l, r, L, w)), "kudekar2011",
+              sp.Eq(sp.Symbol("R_Lw"), kru_rate(l, r, L, w)), "kudekar2011",
               "derivations.coupling.rate_by_count, prove_kru_rate"),
         entry("D1-coupled-de-36", "Coupled DE of one position, $(3, 6)$ chain, $w = 2$",
-              sp.Eq(_S("x_ell1"), de), "kudekar2011", "derivations.coupling.coupled_de"),
+              sp.Eq(sp.Symbol("x_ell1"), de), "kudekar2011", "derivations.coupling.coupled_de"),
         entry("D1-potential-regular", "Potential function of the $(l, r)$-regular recursion",
               sp.Eq(sp.Function("U")(X), potential(Ensemble(Regular(l), Regular(r)))), "yedla2014",
               "derivations.coupling.potential"),
     ]
 
 
-def _d2():
-    from .catalog import _S, entry
+def _d2(entry):
     from .coupling import U, potential_u_form, symmetric_potential
 
     return [
@@ -53,13 +52,12 @@ def _d2():
               "derivations.coupling.potential_u_form"),
         entry("D2-symmetric-potential", "At {kappa} = 1 on the fixed points $u = e^{-d_t s}$, $s = e^{-d_t u}$: "
               "symmetric in $(u, s)$, so the potential threshold is {kappa} = 1",
-              sp.Eq(_S("U_fp"), symmetric_potential()), "yedla2014",
+              sp.Eq(sp.Symbol("U_fp"), symmetric_potential()), "yedla2014",
               "derivations.coupling.symmetric_potential, kappa_one_symmetry"),
     ]
 
 
-def _d3():
-    from .catalog import _S, entry
+def _d3(entry):
     from .design import DT, U, heavy_tail_rate, potential_constraint_rhs, startup_bound, u_constraint_row
 
     i = sp.Symbol("i", integer=True, positive=True)
@@ -72,10 +70,10 @@ def _d3():
               sp.Le(sp.Sum(lam[i] * u_constraint_row(i), (i, 2, vmax)), U), "richardson2008",
               "derivations.design.u_constraint_row, device_cancels"),
         entry("D3-startup-bound", "Start-up bound: the smallest possible $\\lambda'(1)$ of a designed concept law with Poisson($d_t$) texts",
-              sp.Eq(_S("lambda_min"), startup_bound()), "richardson2008",
+              sp.Eq(sp.Symbol("lambda_min"), startup_bound()), "richardson2008",
               "derivations.design.startup_bound"),
         entry("D3-heavy-tail-rate", "Rate of Shokrollahi's heavy-tail / Poisson pair",
-              sp.Eq(_S("r_D"), heavy_tail_rate(D)), "shokrollahi1999", "derivations.design.heavy_tail_rate"),
+              sp.Eq(sp.Symbol("r_D"), heavy_tail_rate(D)), "shokrollahi1999", "derivations.design.heavy_tail_rate"),
         entry("D3-potential-constraint", "Curriculum plus design: the potential constraint (linear in {lambda})",
               sp.Le(sp.Sum(lam[i] * g**i / i, (i, 2, vmax)), potential_constraint_rhs()), "yedla2014",
               "derivations.design.potential_constraint_row, potential_constraint_rhs"),

@@ -497,9 +497,11 @@ FIGURES: dict[str, Callable[..., FigureData]] = {
     "de_curves": fig_de_curves,
 }
 
+import functools  # noqa: E402
+
 from .figures_beyond import BEYOND_FIGURES  # noqa: E402 - issue 10 figures (curriculum, data mix)
 
-FIGURES.update(BEYOND_FIGURES)
+FIGURES.update({name: functools.partial(build, FigureData, _figure) for name, build in BEYOND_FIGURES.items()})
 
 
 def figure_data(name: str, quick: bool = False, seed: int | None = None) -> FigureData:

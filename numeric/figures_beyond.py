@@ -10,16 +10,17 @@
 * ``tokens_per_parameter``: kappa and tokens per parameter under each intervention
   against the floor kappa = 1.
 
-Each builder returns a :class:`numeric.figures.FigureData` (long-format CSV rows
-and the matplotlib figure); output handling is :mod:`numeric.figures`'.
+Each builder takes ``(FigureData, figure_factory, quick, seed)`` and returns a
+:class:`numeric.figures.FigureData` (long-format CSV rows and the matplotlib
+figure); output handling is :mod:`numeric.figures`'.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# FigureData and _figure come from numeric.figures, imported inside the builders:
-# numeric.figures imports this module to register the builders.
+# numeric.figures registers these builders and passes them its FigureData class and
+# its figure factory (``make``, ``figure``), so this module never imports it (no cycle).
 
 __all__ = ["BEYOND_FIGURES", "fig_coupled_wave", "fig_coupled_thresholds", "fig_designed_lambda",
            "fig_tokens_per_parameter"]
@@ -27,9 +28,7 @@ __all__ = ["BEYOND_FIGURES", "fig_coupled_wave", "fig_coupled_thresholds", "fig_
 R36 = "regular:3/regular:6"
 
 
-def fig_coupled_wave(quick: bool = False, seed: int = 0):
-    from .figures import FigureData, _figure
-
+def fig_coupled_wave(FigureData, _figure, quick: bool = False, seed: int = 0):
     from .coupled import coupled_iterate
 
     L, w, eps = 32, 3, 0.47
@@ -55,9 +54,7 @@ def fig_coupled_wave(quick: bool = False, seed: int = 0):
     return fd
 
 
-def fig_coupled_thresholds(quick: bool = False, seed: int = 0):
-    from .figures import FigureData, _figure
-
+def fig_coupled_thresholds(FigureData, _figure, quick: bool = False, seed: int = 0):
     from infoscaling.derivations.ensemble import parse_ensemble
 
     from .coupled import coupled_threshold
@@ -95,9 +92,7 @@ def fig_coupled_thresholds(quick: bool = False, seed: int = 0):
     return fd
 
 
-def fig_designed_lambda(quick: bool = False, seed: int = 0):
-    from .figures import FigureData, _figure
-
+def fig_designed_lambda(FigureData, _figure, quick: bool = False, seed: int = 0):
     from .design import design_u_form
 
     cases = ((4, 20),) if quick else ((4, 20), (6, 50))
@@ -133,9 +128,7 @@ def fig_designed_lambda(quick: bool = False, seed: int = 0):
     return fd
 
 
-def fig_tokens_per_parameter(quick: bool = False, seed: int = 0):
-    from .figures import FigureData, _figure
-
+def fig_tokens_per_parameter(FigureData, _figure, quick: bool = False, seed: int = 0):
     from .interventions import INTERVENTIONS, intervention_optimum
 
     dts = (4, 6) if quick else (4, 6, 8)
@@ -163,7 +156,7 @@ def fig_tokens_per_parameter(quick: bool = False, seed: int = 0):
     return fd
 
 
-#: name -> builder(quick, seed) -> FigureData
+#: name -> builder(FigureData, figure_factory, quick, seed) -> FigureData
 BEYOND_FIGURES = {
     "coupled_wave": fig_coupled_wave,
     "coupled_thresholds": fig_coupled_thresholds,
