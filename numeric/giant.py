@@ -368,7 +368,8 @@ def _certify_root(law: GraphLaw, u: Verified, dps: int, extra: int) -> dict:
     with mp.workdps(2 * dps + 20 + extra):  # the bracket centre must be accurate to well below r
         q = cz._exact(cz.arb_of(_u_compensated(law, True)))
 
-    r = Fraction(1, 10 ** (dps + 6 + extra))
+    # relative to u: u can be tiny (1e-13 for poisson:30)
+    r = abs(q) / 10 ** (dps + 6 + extra) if q else Fraction(1, 10 ** (dps + 6 + extra))
 
     def compute():
         U = cz.sign_change(lambda t: G1b(t) - t, q - r, q + r)
