@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 
 import mpmath as mp
 
-from .precision import check_dps, fmt, verified
+from .precision import VerificationError, check_dps, fmt, verified
+from .roots import illinois
 
 if TYPE_CHECKING:  # pragma: no cover
     from infoscaling.derivations.ensemble import Ensemble
@@ -589,7 +590,7 @@ def local_minima(ens: Ensemble) -> tuple:
     with mp.workdps(SCAN_DPS):
         for a, b, kind in critical_brackets(ens):
             if kind == "min":
-                out.append(mp.findroot(ce.deps_dx, (a, b), solver="anderson"))
+                out.append(illinois(ce.deps_dx, a, b))
     return tuple(out)
 
 
@@ -622,15 +623,15 @@ def _largest_root(ens: Ensemble, eps) -> mp.mpf:
         if gx >= 0:
             if gx == 0:
                 return x
-            return mp.findroot(g, (x, prev), solver="anderson")
+            return illinois(g, x, prev, gx, gprev)
         prev, gprev = x, gx
     # nothing non-negative above eps*1e-60: for lambda(0) = 0 the fixed point is 0
     if not ce.low_degree:
         return mp.mpf(0)
     lo = mp.mpf(0)
     if g(lo) < 0:  # pragma: no cover - impossible: g(0) = eps lambda(0) > 0
-        raise ArithmeticError("no bracket for the DE fixed point")
-    return mp.findroot(g, (lo, prev), solver="anderson")
+        raise VerificationError("no bracket for the DE fixed point")
+    return illinois(g, lo, prev)
 
 
 def largest_fixed_point(ens: Ensemble, eps, dps: int = 30) -> mp.mpf:
@@ -692,4 +693,4 @@ def de_iterate(ens: Ensemble, eps, tol=None, max_iter: int = 10**7, dps: int = 3
             if abs(nx - x) < tol:
                 return nx, it
             x = nx
-    raise ArithmeticError(f"DE did not converge in {max_iter} iterations")
+    raise VerificationError(f"DE did not converge in {max_iter} iterations")
