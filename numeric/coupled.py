@@ -247,6 +247,8 @@ def _levels(eps, lam: SideCode, rho: SideCode, ceiling: float) -> tuple[float, f
     neg = np.nonzero(vals < 0)[0]
     if neg.size == 0:  # f(s) > s up to eps: one fixed point, at the top
         return 0.0, min(ceiling, top)
+    if ceiling == math.inf and vals[0] > 0:  # lambda(0) = 0 but x = 0 unstable (beyond stability)
+        return 0.0, float(grid[0])
     k0 = neg[0]
     if grid[k0] >= ceiling:  # the only stable point below is on the high branch
         return 0.0, ceiling
@@ -651,7 +653,9 @@ def potential_threshold(ensemble, dps: int = 30) -> PotentialThreshold:
     if not ce.low_degree:
         bp = bp_threshold(ens, dps=max(dps, 20))
         if bp.limited_by == "stability":
-            return PotentialThreshold("eps", bp.value, bp.text, bp.digits, None, None, dps,
+            with mp.workdps(dps + 10):
+                text = fmt(bp.value, dps)
+            return PotentialThreshold("eps", bp.value, text, bp.digits, None, None, dps,
                                       note="BP threshold limited by stability: the potential "
                                            "threshold is the same value")
         xbp = bp.x
@@ -767,6 +771,9 @@ def coupled_report(ensemble, L, w, dps: int = 20, budget_work: float = DEFAULT_D
     if ens.has_low_degree_variables or sp.simplify(ens.rho(sp.Integer(0))) != 0:
         out["map_threshold"] = None
         notes.append("map_threshold: the area-theorem MAP threshold needs lambda(0) = rho(0) = 0")
+    elif unc.limited_by == "stability":
+        out["map_threshold"] = unc.text
+        notes.append("the BP threshold is the stability bound (no jump): MAP = BP; coupling cannot pass it")
     else:
         out["map_threshold"] = map_threshold(ens, dps).text
     if unc.sharp:
