@@ -274,3 +274,9 @@ def test_wave_figure_data_is_the_chain_iteration():
     assert all(x == eps for t, p, x in fd.rows if t == 0)
     last = [x for t, p, x in fd.rows if t == max(its)]
     assert max(last) < 1e-6  # eps = 0.47 < the coupled threshold: the wave has crossed
+
+
+def test_coupling_cannot_pass_the_stability_bound():
+    """(2,6): x = 0 is unstable above eps = 1/5; no chain may be certified to learn there."""
+    r = nc.coupled_threshold("regular:2/regular:6", 4, 2, budget_work=5e7)
+    assert r.lo <= 0.2 + 1e-12 < r.hi
