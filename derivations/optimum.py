@@ -68,6 +68,10 @@ __all__ = [
     "kappa_star_tangency_system",
     "finite_c_correction",
     "binomial_system",
+    "Log1p",
+    "Expm1",
+    "stable_binomial_pair",
+    "stable_binomial_system",
 ]
 
 R = sp.Symbol("R", positive=True)
@@ -132,6 +136,92 @@ def binomial_system(x=_X, R=R, T=T, dt=DT, eps=EPS0) -> dict[str, sp.Expr]:
         "beta3": beta_over_omega_cubed(lam, rho, L1, e_of_x, x, y),
         "nu": nu_star(L, e_of_x, y),
     }
+
+
+class Log1p(sp.Function):
+    """log(1 + z), kept as a function so that it lambdifies to ``log1p`` (numpy, mpmath, Arb).
+
+    Examples
+    --------
+    >>> z = sp.Symbol("z")
+    >>> sp.diff(Log1p(z), z)
+    1/(z + 1)
+    """
+
+    def fdiff(self, argindex=1):
+        return 1 / (1 + self.args[0])
+
+
+class Expm1(sp.Function):
+    """exp(z) - 1 (the counterpart of :class:`Log1p` for printers; unused by default)."""
+
+    def fdiff(self, argindex=1):
+        return sp.exp(self.args[0])
+
+
+def _pow1p(t, k):
+    """(1 + t)^k written as exp(k log1p(t))."""
+    return sp.exp(k * Log1p(t))
+
+
+def stable_binomial_pair(R=R, T=T, dt=DT, eps=EPS0):
+    """:func:`binomial_pair` written as exp(k log1p(p (x - 1))) (no cancellation in 1 - p + p x).
+
+    With p = d_t/R ~ 1e-10, 1 - p + p x loses ten digits in any fixed
+    precision; log1p keeps them.  Same functions as :func:`binomial_pair`
+    (checked in the tests).
+
+    Examples
+    --------
+    >>> lam, rho, L, L1 = stable_binomial_pair(10, 20, 2, sp.Rational(1, 2))
+    >>> lam(sp.Symbol("x"))
+    exp(19*Log1p(x/5 - 1/5))
+    """
+    R, T, dt, eps = (sp.sympify(v) for v in (R, T, dt, eps))
+    p = dt / R
+
+    def lam(x):
+        return _pow1p(p * (x - 1), T - 1)
+
+    def rho(x):
+        return _pow1p(p * (x - 1), R / eps - 1)
+
+    def L(x):
+        return _pow1p(p * (x - 1), T)
+
+    return lam, rho, L, T * p
+
+
+def stable_binomial_system(variant: str = "correct", x=_X) -> dict[str, sp.Expr]:
+    """The expressions in (x, R, T, d_t, eps) the numeric optimiser compiles (log1p form).
+
+    Keys: ``eps_of_x`` (fixed-point curve eps(x) = x / lam(y(x))), ``deps``,
+    ``ddeps`` (its first two x-derivatives), ``alpha2`` (AMRU alpha^2, or the
+    published reference's sign-error variant when ``variant='reference'``),
+    ``beta3`` (beta/Omega cubed), ``nu`` (nu* = eps L(y)), ``de_residual``
+    (eps lam(y(x)) - x at channel eps), ``dde_residual`` (its x-derivative) and
+    ``unlearned`` (L(y(x))); everything on the fixed-point curve.
+    """
+    from .amru import alpha_squared_reference
+
+    if variant not in ("correct", "reference"):
+        raise ValueError(f"variant must be 'correct' or 'reference', got {variant!r}")
+    lam, rho, L, L1 = stable_binomial_pair()
+    y = 1 - rho(1 - x)
+    e_of_x = x / lam(y)
+    builder = alpha_squared if variant == "correct" else alpha_squared_reference
+    exprs = {
+        "eps_of_x": e_of_x,
+        "deps": sp.diff(e_of_x, x),
+        "ddeps": sp.diff(e_of_x, x, 2),
+        "alpha2": builder(lam, rho, L1, e_of_x, x, y),
+        "beta3": beta_over_omega_cubed(lam, rho, L1, e_of_x, x, y),
+        "nu": nu_star(L, e_of_x, y),
+        "de_residual": EPS0 * lam(y) - x,
+        "unlearned": L(y),
+    }
+    exprs["dde_residual"] = sp.diff(exprs["de_residual"], x)
+    return exprs
 
 
 def learned_concepts(R, eps, eps_star, alpha, beta, nu, shift: bool = True) -> sp.Expr:

@@ -14,7 +14,8 @@ from infoscaling.derivations import optimum as dop
 from infoscaling.derivations.optimum import binomial_pair
 from infoscaling.derivations.thresholds import poisson_spinodal
 from infoscaling.numeric.optimum import (
-    _float_optimum,
+    Problem,
+    float_optimum,
     asymptotic_optimum,
     check_problem,
     compute_optimal_path,
@@ -64,9 +65,9 @@ def test_objective_reduction_and_poisson_limit():
 
 def test_stable_binomial_form_matches_derivation():
     """The log1p-written pair used by the optimiser equals derivations.optimum.binomial_pair."""
-    from infoscaling.numeric.optimum import _compiled
+    from infoscaling.numeric.optimum import compiled
 
-    mf, _ = _compiled("correct")
+    mf, _ = compiled("correct")
     R, T, dt, eps = 300, 1400, 6, sp.Rational(1, 2)
     lam, rho, L, L1 = binomial_pair(R, T, dt, eps)
     x = sp.Rational(2, 5)
@@ -190,9 +191,9 @@ def test_variants_change_the_optimum():
 
 def test_paper_model_has_spurious_optimum_at_dt_kappa_e():
     """With delta = nu*/eps even where eps* < eps, the optimum jumps to d_t kappa = e (MODEL.md 6.4)."""
-    r, *_ = _float_optimum(1e10, 6.0, 0.5, "correct", True, model="paper")
+    r, *_ = float_optimum(Problem.create(6.0, 0.5, 1e10, model="paper"))
     assert abs(r / 1e5 - math.sqrt(6 / math.e)) < 1e-2
-    rc, *_ = _float_optimum(1e10, 6.0, 0.5, "correct", True)
+    rc, *_ = float_optimum(Problem.create(6.0, 0.5, 1e10))
     assert abs(rc / 1e5 - 0.457) < 1e-2
 
 
@@ -221,3 +222,28 @@ def test_absurd_precision():
         asymptotic_optimum(6, 0.5, 0)
     with pytest.raises(ValueError, match="alpha_variant"):
         finite_optimum(6, 0.5, 1e6, 10, alpha_variant="wrong")
+
+
+def test_unknown_model_is_bad_input():
+    """An unknown model used to be treated silently as 'paper' (issue 11)."""
+    from infoscaling.numeric.errors import InputError
+
+    for call in (lambda: finite_optimum(6, 0.5, 1e6, 10, model="papr"),
+                 lambda: objective(400, 1e6, 6, 0.5, model="consistant"),
+                 lambda: objective_float(400.0, 1e6, 6, 0.5, model="x"),
+                 lambda: compute_optimal_path(6, 0.5, [1e6], model="")):
+        with pytest.raises(InputError, match="model"):
+            call()
+
+
+def test_stable_system_is_the_binomial_system():
+    """derivations.optimum's log1p form equals the plain binomial system (same functions)."""
+    sysa = dop.stable_binomial_system("correct")
+    sysb = dop.binomial_system()
+    args = (dop._X, dop.R, dop.T, dop.DT, dop.EPS0)
+    with mp.workdps(40):
+        pt = (mp.mpf(2) / 5, mp.mpf(300), mp.mpf(1400), mp.mpf(6), mp.mpf(1) / 2)
+        for k in ("eps_of_x", "deps", "alpha2", "beta3", "nu", "de_residual", "unlearned"):
+            a = sp.lambdify(args, sysa[k], modules=[{"Log1p": mp.log1p}, "mpmath"])(*pt)
+            b = sp.lambdify(args, sysb[k], modules="mpmath")(*pt)
+            assert agree_digits(a, b) >= 30, k

@@ -1,0 +1,154 @@
+"""The finite-C' optimum: float stage, two high-precision solves, verification; sweeps."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import mpmath as mp
+import numpy as np
+
+from ..errors import InputError, VerificationError
+from ..precision import agree_digits, check_dps
+from .float_stage import float_optimum, objective_float_at
+from .objective import objective_at, value
+from .problem import Problem
+from .refine import kink_exponent, local_exponent, refine
+from .result import OptimumResult, make_result
+
+__all__ = ["finite_optimum", "solve", "sweep", "MAX_OPT_DPS"]
+
+#: Largest precision accepted by the optimiser (every point is solved twice).
+MAX_OPT_DPS = 120
+
+
+def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, rel0=None, tol=None,
+              details=True):
+    with mp.workdps(w):
+        kind, R, br, h0, sl = refine(pb, R0, bracket, x0, slope, rel0, tol)
+        d = value(pb, R, br, details=True) if details else None
+        ex = None
+        if exponent and kind != "jump":
+            ex = local_exponent(pb, R, br, h0) if kind == "stationary" else kink_exponent(pb, R, br)
+        return kind, R, br, d, ex, sl
+
+
+def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "correct",
+                   shift: bool = True, warm: float | None = None, grid_points: int = 120,
+                   exponent: bool = True, model: str = "consistent") -> OptimumResult:
+    """Global compute-optimal R*, T* at finite C' with ``dps`` verified digits.
+
+    Parameters
+    ----------
+    dt, eps : number
+        Mean text degree d_t > 0 and the embedding's auxiliary eps in (0, 1).
+    c_prime : number
+        Compute in graph units C' = R T (4 d_t <= C' <= 1e60).
+    dps : int
+        Significant digits of R* to verify (1..MAX_OPT_DPS).
+    alpha_variant : {'correct', 'reference'}
+    shift : bool
+        Include the beta n^{-2/3} shift of the law.
+    warm : float, optional
+        A previous R* scaled to this C' (sweeps); the global grid is scanned anyway.
+    exponent : bool
+        Also compute the local exponent d log R*/d log C'.
+    model : {'consistent', 'paper'}
+
+    Returns
+    -------
+    OptimumResult
+
+    Raises
+    ------
+    InputError
+        Bad d_t, eps, C', dps, model or alpha variant (message names the argument).
+    VerificationError
+        When the two precisions do not agree to ``dps`` digits.
+    """
+    dps = check_dps(dps)
+    if dps > MAX_OPT_DPS:
+        raise InputError(f"dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}", "dps")
+    pb = Problem.create(dt, eps, c_prime, alpha_variant=alpha_variant, shift=shift, model=model)
+    return solve(pb, dps, warm=warm, grid_points=grid_points, exponent=exponent)
+
+
+def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent: bool = True,
+          t0: float | None = None) -> OptimumResult:
+    """:func:`finite_optimum` for a built :class:`Problem` (``dps`` already validated)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    cp, dtf = pb.cp, pb.dt
+    Rf, vf, edge, bracket, xf, curv = float_optimum(pb, grid_points, warm)
+    w1, w2 = dps + 12, 2 * dps + 12
+
+    def edge_result(edge):
+        # at R = d_t exactly p = 1 (every text holds every concept) and the objective drops: the
+        # lower-edge value is the limit R -> d_t+ (evaluated at d_t (1 + 10^-(w2-5)))
+        R = mp.mpf(dtf) if edge == "lower" else mp.mpf(cp)
+        with mp.workdps(w2):
+            Re = R * (1 + mp.mpf(10) ** (-(w2 - 5))) if edge == "lower" else R
+            d = objective_at(pb, Re, details=True)
+            d["value"] = d["value"] * R / Re
+        return make_result(pb, R, d, dps=dps, digits=w2, edge=edge, t0=t0, float_R=Rf)
+
+    # the float optimum pressed against an end of [d_t, C'] (within its resolution) is an edge
+    # optimum when the objective at the end is at least as large
+    if edge is None:
+        for end, name in ((dtf * (1 + 1e-9), "lower"), (cp, "upper")):
+            if abs(Rf / end - 1) < 1e-5:
+                ve = objective_float_at(pb, np.array([end]))[0][0]
+                if ve >= vf * (1 - 1e-9):
+                    edge = name
+    if edge is not None:
+        return edge_result(edge)
+    x0 = None if not np.isfinite(xf) else xf
+    # the float curvature (second difference at the maximum) seeds the secant slope
+    k1, R1, b1, d1, e1, s1 = _solve_at(pb, w1, Rf, bracket, x0, exponent=exponent,
+                                       tol=mp.mpf(10) ** (-(dps + 4)),
+                                       slope=None if curv is None else mp.mpf(curv), details=False)
+    # a refinement that runs into an end of the admissible range is an edge optimum
+    if abs(R1 / dtf - 1) < mp.mpf("1e-9"):
+        return edge_result("lower")
+    if abs(R1 / cp - 1) < mp.mpf("1e-9"):
+        return edge_result("upper")
+    x1 = b1 if b1.sharp else None
+    k2, R2, b2, d2, e2, _ = _solve_at(pb, w2, R1, bracket, x0=x1, exponent=exponent, slope=s1,
+                                      tol=mp.mpf(10) ** (-(dps + 10)))
+    if k1 != k2:
+        raise VerificationError("the two precisions found different kinds of optimum")
+    with mp.workdps(w2):
+        digits = min(agree_digits(R1, R2), w2)
+        if digits < dps:
+            raise VerificationError(f"optimum R*: only {digits} digits verified (asked for {dps})")
+        edig = min(agree_digits(e1, e2), w2) if exponent and e1 is not None else None
+        # objective on both sides (global max is the float stage's job; this checks the refinement)
+        both = True
+        v0 = d2["value"]
+        hrel = mp.mpf(10) ** (-(dps // 2))
+        for sgn in (-1, 1):
+            vs = objective_at(pb, R2 * (1 + sgn * hrel), x_guess=x1)
+            both = both and vs < v0
+        if not both:
+            raise VerificationError("objective is not smaller on both sides of the refined optimum")
+    return make_result(pb, R2, d2, dps=dps, digits=digits, exponent=e2, exponent_digits=edig,
+                       both_sides=True, t0=t0, float_R=Rf, kind=k2)
+
+
+def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=True,
+          progress=None, exponent=True, model="consistent") -> list[OptimumResult]:
+    """Optima along a list of C' values with warm starts (R*/sqrt(C') carried over)."""
+    dps = check_dps(dps)
+    if dps > MAX_OPT_DPS:
+        raise InputError(f"dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}", "dps")
+    base = Problem.create(dt, eps, alpha_variant=alpha_variant, shift=shift, model=model)
+    out = []
+    ratio = None
+    for i, cp in enumerate(c_primes):
+        pb = base.at(cp)
+        warm = None if ratio is None else ratio * math.sqrt(pb.cp)
+        r = solve(pb, dps, warm=warm, exponent=exponent)
+        ratio = float(r.R) / math.sqrt(pb.cp)
+        out.append(r)
+        if progress is not None:
+            progress(i + 1)
+    return out
