@@ -280,3 +280,19 @@ def test_coupling_cannot_pass_the_stability_bound():
     """(2,6): x = 0 is unstable above eps = 1/5; no chain may be certified to learn there."""
     r = nc.coupled_threshold("regular:2/regular:6", 4, 2, budget_work=5e7)
     assert r.lo <= 0.2 + 1e-12 < r.hi
+
+
+@pytest.mark.parametrize("kappa", ["1.1", "0.95"])
+def test_simulated_concept_text_chain_matches_chain_de(kappa):
+    """Coupled concept-text graphs (all concepts unknown) vs the chain DE limit, L = 16, w = 3.
+
+    Allowance 0.5/M: the sampler's window degrees are binomial (M concepts per position),
+    DE uses their Poisson limit.
+    """
+    spec = f"concept-text:dt=6,kappa={kappa},eps=0.5"
+    M = 3000
+    x, _ = nc.coupled_iterate(spec, 0.5, 16, 3, 20000)
+    de = float(np.mean(x / 0.5))  # Poisson concept law: unlearned fraction = x / eps
+    sim = simulate_coupled(spec, 16, 3, M, trials=4, seed=41, confidence=per_comparison_confidence())
+    lo, hi = sim["residual_fraction"]["ci"]
+    assert lo - 0.5 / M <= de <= hi + 0.5 / M, (de, sim["residual_fraction"])
