@@ -2,7 +2,8 @@
 
 * ``derivations`` never imports ``numeric`` (SymPy objects know nothing of evaluation);
 * nothing outside ``numeric/commands/`` and ``numeric/cli.py`` imports :mod:`argparse`
-  (the library is usable without the command line);
+  (the library is usable without the command line), and no library module imports the
+  command line (the front door ``numeric/api.py`` calls the commands' ``compute()``, deferred);
 * no import cycles among the package's modules at import time;
 * ``import infoscaling`` imports none of SymPy, SciPy, Numba (the front door is lazy).
 
@@ -132,6 +133,24 @@ def test_argparse_only_in_the_command_line_layer():
     bad = [_where(i) for name, imps in ALL_IMPORTS.items() if not _cli_layer(name)
            for i in imps if i.target == "argparse" or i.target.startswith("argparse.")]
     assert not bad, "argparse outside numeric/commands/ and numeric/cli.py:\n" + "\n".join(bad)
+
+
+#: The only library module that may call into the command line: the front door calls each command's compute().
+_FRONT_DOOR = "infoscaling.numeric.api"
+
+
+def test_library_never_imports_the_command_line():
+    """CLI code lives in numeric/commands/ and cli.py; the library does not depend on it (the front door,
+    numeric/api.py, calls the commands' plain-argument compute() functions, deferred)."""
+    def cli_module(target: str) -> bool:
+        return _cli_layer(target) or target in ("infoscaling.__main__", "infoscaling.numeric.__main__")
+
+    bad = [_where(i) for name, imps in ALL_IMPORTS.items()
+           if not cli_module(name) and name != _FRONT_DOOR
+           for i in imps if cli_module(i.target)]
+    assert not bad, "library modules importing the command line:\n" + "\n".join(bad)
+    assert all(not i.top_level for i in ALL_IMPORTS[_FRONT_DOOR] if cli_module(i.target)), \
+        "the front door imports the command line only inside its functions (import infoscaling stays light)"
 
 
 def _graph(top_level_only: bool = True) -> dict[str, set[str]]:
