@@ -101,6 +101,13 @@ def _md_cell(value) -> str:
 _NUMBER = re.compile(r"[-+]?[0-9.]+(e[-+]?[0-9]+)?(\\ldots)?")
 
 
+def _md_value(key: str, value) -> str:
+    """A markdown table cell; LaTeX-valued keys (``*_latex``) as inline math."""
+    if key.endswith("_latex") and isinstance(value, str) and value:
+        return "$" + value.replace("|", r"\vert ").replace("\n", " ") + "$"
+    return _md_cell(value)
+
+
 def _array(header: list[str], rows: list[list]) -> str:
     """A LaTeX ``array`` (renders in Jupyter's MathJax, unlike ``tabular``)."""
     def cell(v):
@@ -205,7 +212,7 @@ class Result:
                 out += [f"| {k} | {_md_cell(v)} |" for k, v in sorted(rest.items())]
             return "\n".join(out)
         out = [title, "", "| key | value |", "|---|---|"]
-        out += [f"| {k} | {_md_cell(v)} |" for k, v in sorted(self._data.items())]
+        out += [f"| {k} | {_md_value(k, v)} |" for k, v in sorted(self._data.items())]
         return "\n".join(out)
 
     def row_columns(self, rows: list[dict]) -> list[str]:

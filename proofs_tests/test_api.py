@@ -135,6 +135,7 @@ def test_latex_and_jupyter_renderings():
     md = r._repr_markdown_()
     assert md.startswith("**infoscaling threshold**") and "| threshold | 0.42943981441949183716 |" in md
     assert "| sharp | true |" in md
+    assert "| closed_form_latex | $" + r"\varepsilon_{\mathrm{BP}} = \frac{x^{*}}" in md   # rendered as math
     s = isc.scaling_params("regular:3/regular:6", dps=10)
     assert s.latex() == (r"\alpha = 0.5603547392,\quad (\beta/\Omega) = 0.6169487040,\quad \nu^{*} = 0.2029729429,"
                          r"\quad \varepsilon^{*} = 0.4294398144")
