@@ -63,6 +63,10 @@ __all__ = [
     "PotentialThreshold",
 ]
 
+#: How a coupled-chain bracket is certified (the ``certified_by`` text of the CLI).
+CERTIFIED_BY = ("bisection with certified decisions: learning by the inflated chain iteration (1 + 1e-10) F "
+                "falling below the uncoupled unstable fixed point; failure by a super-solution F(z) >= z "
+                "checked in mpmath")
 #: Relative inflation / deflation of the DE map in certified runs (>> float64 error of F).
 ETA = 1e-10
 #: Largest total work (position x window x iteration budget) accepted: the cost model.
@@ -811,6 +815,18 @@ def coupled_report(ensemble, L, w, dps: int = 20, budget_work: float = DEFAULT_D
             out.update(kappa_threshold=None, kappa_potential_threshold=None, kappa_star=None,
                        texts_per_concept=None)
             notes.append("d_t <= e: no sharp transition in kappa")
+    enc, how = {}, {}
+    if out.get("enclosure"):
+        enc["threshold"] = out["enclosure"]
+        how["threshold"] = CERTIFIED_BY
+    if out.get("kappa_enclosure") and out.get("kappa_threshold"):
+        enc["kappa_threshold"] = out["kappa_enclosure"]
+        how["kappa_threshold"] = CERTIFIED_BY
+    uj = unc.to_json()
+    if (uj.get("enclosures") or {}).get("threshold"):
+        enc["uncoupled_threshold"] = uj["enclosures"]["threshold"]
+        how["uncoupled_threshold"] = (uj.get("certified_by") or {}).get("threshold")
+    out["enclosures"], out["certified_by"] = enc, how
     out["note"] = "; ".join(notes) if notes else None
     out["seconds"] = time.perf_counter() - t0
     return out

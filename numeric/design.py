@@ -253,7 +253,7 @@ def design(check, eps, vmax, *, kind: str = "lp", dps: int = 15, grid_points: in
                             float((1 - rate) / eps_sp), thr.text, float(thr.value), thr.digits, thr.limited_by,
                             None, 0, 0, time.perf_counter() - t0,
                             note=f"Shokrollahi's lambda_D with D = {Dv}, the smallest D with H(D) >= eps * mean",
-                            extra={"D": Dv})
+                            extra={"D": Dv, **_certificates(thr)})
     xs = lp_grid(grid_points)
     ys = _y(code, xs)
     stab = 1.0 / (epsf * rp1) if rp1 > 0 else 1.0
@@ -293,6 +293,7 @@ def design(check, eps, vmax, *, kind: str = "lp", dps: int = 15, grid_points: in
     else:
         raise VerificationError(f"design: no verified design reached eps = {eps} in {max_rounds} rounds")
     rate = ens.design_rate()
+    extra = _certificates(thr)
     ub = _solve_lp(ys, xs, epsf, vmax, stab)
     rate_ub = None
     if ub is not None:
@@ -300,7 +301,16 @@ def design(check, eps, vmax, *, kind: str = "lp", dps: int = 15, grid_points: in
         rate_ub = 1.0 - L1 / float(side.mean_degree())
     return DesignResult("lp", side.spec(), epsq, vmax, coeffs, float(rate), rate, float((1 - rate) / eps_sp),
                         thr.text, float(thr.value), thr.digits, thr.limited_by, rate_ub, rounds, cuts,
-                        time.perf_counter() - t0)
+                        time.perf_counter() - t0, extra=extra)
+
+
+def _certificates(thr) -> dict:
+    """``enclosures`` / ``certified_by`` of the verified threshold (CLI.md, certified values)."""
+    j = thr.to_json()
+    enc = (j.get("enclosures") or {}).get("threshold")
+    how = (j.get("certified_by") or {}).get("threshold")
+    return {"enclosures": {"threshold": enc} if enc else {},
+            "certified_by": {"threshold": how} if how else {}}
 
 
 def _heavy_tail_needed(target) -> int:
