@@ -80,7 +80,7 @@ def claim_d1(profile: str):
                            "a rate loss O(w/L)"))
 
     M = 5000
-    trials = 10 if profile == "quick" else 30
+    trials = 6 if profile == "quick" else 30
     conf = bonferroni(VERIFY_ALPHA, 4)
 
     def simulated():
