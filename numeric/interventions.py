@@ -78,7 +78,7 @@ def _edge(dm, kappa, delta, ddelta):
 
 
 def intervention_optimum(dt, intervention: str = "none", *, dps: int = 20, vmax: int = 50,
-                         varsigma: float = 2e5, tau: float = 8e5) -> dict:
+                         varsigma: float = 2e5, tau: float = 8e5, eps=None) -> dict:
     """kappa, R/sqrt(C'), T/sqrt(C'), tokens per parameter under an intervention (asymptotic).
 
     Returns a dict with ``kappa_star`` (decimal string, verified digits for
@@ -92,7 +92,8 @@ def intervention_optimum(dt, intervention: str = "none", *, dps: int = 20, vmax:
         raise input_error("--intervention", intervention, "none, curriculum, design or both")
     d = _check_dt(dt)
     dps = check_dps(dps, "--dps")
-    out = {"intervention": intervention, "dt": str(d), "dps": dps}
+    out = {"intervention": intervention, "dt": str(d), "dps": dps,
+           "eps": None if eps is None else str(eps)}  # echoed only: eps cancels in every case
     note = None
     kappa = None
     delta = mp.mpf(0)
