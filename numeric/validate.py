@@ -99,6 +99,8 @@ __all__ = [
     "simulation_work",
     "memory",
     "from_spec_error",
+    "poly_terms",
+    "SCALING_PARAMS_TERMS",
     "MAX_INT_DIGITS",
     "MAX_EXPONENT",
     "MAX_TEXT",
@@ -477,6 +479,40 @@ def simulation_work(trials_: int, steps_per_trial: float, argument: str = "--tri
         raise input_error(argument, trials_,
                           f"at most {top} trials of {per:.3g} steps each (work budget {SIM_WORK:g} steps, "
                           f"about one hour on 2 cores)", LimitError)
+
+
+#: Most nonzero poly coefficients (both sides) for scaling-params: measured 6 terms 7.8 s CPU,
+#: 12 terms > 35 s CPU (symbolic derivatives of the composed law dominate); threshold and
+#: other exact work: derivations.ensemble.MAX_EXACT_TERMS.
+SCALING_PARAMS_TERMS = 8
+
+
+def poly_terms(ensemble, limit: int, argument: str = "ENSEMBLE", what: str = "this computation") -> None:
+    """Refuse (LimitError) an ensemble string whose poly sides have more than ``limit`` nonzero terms.
+
+    Non-string ensembles (already built objects) are left to their builder's checks.
+
+    Examples
+    --------
+    >>> poly_terms("poly:0,1/2,1/2/regular:6", 8)
+    >>> poly_terms("regular:3/poly:" + ",".join(["1/10"] * 10), 8, what="scaling-params")
+    Traceback (most recent call last):
+    ...
+    infoscaling.numeric.errors.LimitError: ENSEMBLE: 10 nonzero poly coefficients; scaling-params is limited to 8 (its cost grows faster than linearly with the terms)
+    """
+    if not isinstance(ensemble, str):
+        return
+    from infoscaling.derivations.specs import EnsembleSpec, SpecError, parse_ensemble_spec
+
+    try:
+        spec = parse_ensemble_spec(ensemble, argument)
+    except SpecError as exc:
+        raise from_spec_error(exc, argument) from None
+    if isinstance(spec, EnsembleSpec):
+        terms = sum(side.terms for side in (spec.var, spec.check) if side.family == "poly")
+        if terms > limit:
+            raise LimitError(f"{argument}: {terms} nonzero poly coefficients; {what} is limited to {limit} "
+                             "(its cost grows faster than linearly with the terms)", argument)
 
 
 def from_spec_error(exc: ValueError, argument: str) -> InputError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from infoscaling.derivations.ensemble import parse_ensemble
 
+from .. import validate
 from ..amru import scaling_params
 from ..cli import add_json_flag
 from ..precision import check_dps
@@ -24,6 +25,7 @@ def compute(ensemble, dps=30) -> dict:
     Shared with the Python front door (``infoscaling.scaling_params``).
     """
     dps = check_dps(dps, "--dps")
+    validate.poly_terms(ensemble, validate.SCALING_PARAMS_TERMS, what="scaling-params")
     ens = parse_ensemble(ensemble)
     out = scaling_params(ens, dps).to_json()  # a VerificationError propagates: exit 1, not "bad input"
     out["ensemble"] = ens.spec()
