@@ -513,6 +513,24 @@ _FUNCS = {
 class _Printer:
     """Walk a SymPy tree and emit Python code over Arb balls (constants in a table)."""
 
+    _REL = {"StrictGreaterThan": ">", "GreaterThan": ">=", "StrictLessThan": "<", "LessThan": "<=",
+            "Equality": "==", "Unequality": "!="}
+
+    def condition(self, c) -> str:
+        name = type(c).__name__
+        if name == "BooleanTrue":
+            return "True"
+        if name == "BooleanFalse":
+            return "False"
+        if name in self._REL:
+            return f"({self(c.args[0])} {self._REL[name]} {self(c.args[1])})"
+        if name in ("And", "Or"):
+            op = " and " if name == "And" else " or "
+            return "(" + op.join(self.condition(a) for a in c.args) + ")"
+        if name == "Not":
+            return f"(not {self.condition(c.args[0])})"
+        raise NotCertifiable(f"no ball arithmetic for the condition {name}")
+
     def __init__(self, names: dict):
         self.names = dict(names)
         self.consts: list = []
@@ -535,7 +553,9 @@ class _Printer:
             return "E()"
         if e is sp.pi:
             return "PI()"
-        if e.is_Float or e.is_Symbol or e.has(sp.nan, sp.zoo, sp.oo):
+        if e is sp.nan:
+            return "NAN()"
+        if e.is_Float or e.is_Symbol or e.has(sp.zoo, sp.oo):
             raise NotCertifiable(f"cannot enclose {e!r} (float, free symbol or infinity)")
         if e.is_Add:
             return "(" + " + ".join(self(a) for a in e.args) + ")"
@@ -551,6 +571,11 @@ class _Printer:
                 return f"(1/F['sqrt']({self(b)}))"
             return f"P({self(b)}, {self(x)})"
         name = type(e).__name__
+        if name == "Piecewise":  # conditions on parameters (exact balls decide them)
+            code = "NAN()"
+            for expr, cond in reversed(e.args):
+                code = f"({self(expr)} if {self.condition(cond)} else {code})"
+            return code
         if name == "LambertW":
             k = int(e.args[1]) if len(e.args) > 1 else 0
             return f"F['LambertW']({self(e.args[0])}, {k})"
@@ -563,7 +588,7 @@ def _A(v):
     return v if isinstance(v, arb) else arb(v)
 
 
-_NAMESPACE = {"A": _A, "P": _pow, "F": _FUNCS, "E": arb.const_e, "PI": arb.pi}
+_NAMESPACE = {"A": _A, "P": _pow, "F": _FUNCS, "E": arb.const_e, "PI": arb.pi, "NAN": arb.nan}
 
 
 def arb_lambdify(args, expr, cse: bool = True) -> Callable:

@@ -423,10 +423,26 @@ def _bp_threshold(ens, dps: int, stored: bool) -> ThresholdResult:
 
 @functools.lru_cache(maxsize=64)
 def _maxwell(ens: Ensemble):
-    """Derived Maxwell function g(x) = A(x) - r and its derivative (mpmath and arb), compiled once."""
+    """Derived Maxwell function g(x) = A(x) - r and its derivative (mpmath and arb), compiled once.
+
+    For families derived with symbolic parameters (regular pairs) the area is
+    integrated once with symbolic degrees, so its cost does not grow with
+    them (the concrete integral of a degree-600 polynomial took minutes).
+    """
     from infoscaling.derivations.notation import X
 
-    g_expr = dth.map_area(ens) - ens.design_rate()
+    def g_of(e):
+        return dth.map_area(e) - e.design_rate()
+
+    if all(isinstance(k, str) for k in family_key(ens)):
+        from .evaluate import family_function
+
+        def dg_of(e):
+            return sp.diff(g_of(e), X)
+
+        return (family_function(ens, "maxwell", g_of, "mpmath"), family_function(ens, "maxwell", g_of, "arb"),
+                family_function(ens, "dmaxwell", dg_of, "arb"))
+    g_expr = g_of(ens)
     dg_expr = sp.diff(g_expr, X)
     return lambdify_mp(X, g_expr), cz.arb_lambdify([X], g_expr), cz.arb_lambdify([X], dg_expr)
 
@@ -482,7 +498,8 @@ def map_threshold(ens, dps: int = 30) -> ThresholdResult:
     from infoscaling.derivations.degree import Regular
     from infoscaling.derivations.notation import latex
 
-    if isinstance(ens.var, Regular) and isinstance(ens.check, Regular):
+    if isinstance(ens.var, Regular) and isinstance(ens.check, Regular) and \
+            max(int(ens.var.d), int(ens.check.d)) <= CLOSED_FORM_MAX_DEGREE:
         from infoscaling.derivations.notation import X
 
         poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))

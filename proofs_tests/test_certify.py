@@ -224,3 +224,20 @@ def test_large_regular_degrees_hold_direct_value(spec):
         x = r.x
         eps = x / (1 - (1 - x) ** (rr - 1)) ** (l - 1)
         assert cz.contains(r.enclosures["threshold"], eps)
+
+
+@pytest.mark.parametrize("l,r", [(30, 60), (300, 600)])
+def test_map_threshold_large_degrees_hold_kru_root(l, r):
+    """The MAP threshold at large degrees (the Maxwell area derived once with symbolic degrees)
+    encloses eps(x_MAP) for the root of KRU's published p_MAP polynomial, solved independently."""
+    ens = Ensemble(Regular(l), Regular(r))
+    res = map_threshold(ens, 25)
+    with mp.workdps(90):
+        def p_map(x):
+            return x + (1 - x) ** (r - 1) * (l + l * (r - 1) * x - r * x) / r - mp.mpf(l) / r
+
+        x = mp.findroot(p_map, res.x)
+        assert abs(x - res.x) < mp.mpf(10) ** -20
+        eps = x / (1 - (1 - x) ** (r - 1)) ** (l - 1)
+        assert cz.contains(res.enclosures["threshold"], eps)
+    assert _width_supports(res.text, res.enclosures["threshold"], res.digits)
