@@ -408,6 +408,17 @@ def test_executor_lazy_bounded_and_complete():
     assert list(ProcessEngine(2).map(_sq, iter(range(50)))) == [i * i for i in range(50)]
 
 
+def _sigint_ignored(_):
+    import signal
+
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_local_workers_ignore_sigint():
+    """A terminal Ctrl-C reaches the whole process group; only the driver may handle it."""
+    assert list(ProcessEngine(2).map(_sigint_ignored, range(4), chunksize=1)) == [True] * 4
+
+
 def test_run_tasks_progress_advances_before_the_end():
     """simulate's progress bar with worker processes moves as results arrive (it sat at 0 before)."""
     from infoscaling.numeric.executor import run_tasks

@@ -26,7 +26,7 @@ from .seeds import chunk_ranges, point_seed
 from .store import RunLock, Store
 from .tasks import MAX_CHUNK, ChunkTask, auto_chunk, run_chunk
 
-__all__ = ["run_campaign", "plan_tasks"]
+__all__ = ["run_campaign", "plan_tasks", "iter_tasks"]
 
 
 @contextlib.contextmanager
@@ -55,24 +55,42 @@ def _sigterm_as_interrupt():
 
 
 def plan_tasks(store: Store, campaign_id: int, grid, targets: dict, trials: int) -> tuple[list, int]:
-    """Missing trial ranges of every point as :class:`ChunkTask` s, and the trials already stored.
+    """Missing trial ranges of every point as a list of :class:`ChunkTask` s, and the trials stored.
 
-    A stored short chunk is topped up (task starting where it ends); chunks
-    not stored at all become whole tasks.  Only trials below ``trials`` are
-    considered.
+    (The runner uses the lazy :func:`iter_tasks`; this list form is for inspection and tests.)
     """
-    tasks, reused = [], 0
+    gen, reused, _ = iter_tasks(store, campaign_id, grid, targets, trials)
+    return list(gen), reused
+
+
+def iter_tasks(store: Store, campaign_id: int, grid, targets: dict, trials: int):
+    """``(task generator, trials already stored, trials missing)`` for ``trials`` per point.
+
+    A stored short chunk is topped up (a task starting where it ends); chunks
+    not stored at all become whole tasks.  Only trials below ``trials`` are
+    considered.  The tasks are generated lazily (10^7 trials in chunks of a
+    few trials never become millions of task objects at once).
+    """
     by_key = {(p.n, p.eps): p for p in store.points(campaign_id)}
+    layout = []  # (grid point, stored point)
+    reused = 0
     for pt in grid.points:
         sp = by_key[(pt.n, pt.eps_text)]
+        layout.append((pt, sp))
         for idx, lo, hi in chunk_ranges(trials, sp.chunk):
-            start, count = sp.chunks.get(idx, (lo, 0))
-            have = min(count, hi - lo)
-            reused += have
-            if lo + have < hi:
-                tasks.append(ChunkTask(pt.kind, targets[pt.key()], pt.n, sp.point_seed, sp.id, idx,
-                                       lo + have, hi, sp.chunk))
-    return tasks, reused
+            reused += min(sp.chunks.get(idx, (lo, 0))[1], hi - lo)
+    missing = trials * len(grid.points) - reused
+
+    def gen():
+        for pt, sp in layout:
+            for c, lo in enumerate(range(0, trials, sp.chunk)):
+                hi = min(lo + sp.chunk, trials)
+                have = min(sp.chunks.get(c, (lo, 0))[1], hi - lo)
+                if lo + have < hi:
+                    yield ChunkTask(pt.kind, targets[pt.key()], pt.n, sp.point_seed, sp.id, c, lo + have, hi,
+                                    sp.chunk)
+
+    return gen(), reused, missing
 
 
 def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, seed=None,
@@ -148,11 +166,11 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
         lock = RunLock(db.path)
         cid = db.register(grid, seed, trials, sizes, explicit_chunk=chunk is not None)
         target = db.campaign(grid.kind, grid.spec, seed)[2]
-        tasks, reused = plan_tasks(db, cid, grid, targets, target)
+        tasks, reused, missing = iter_tasks(db, cid, grid, targets, target)
         total = target * len(grid.points)
         new, chunks_new = 0, 0
         eng_name, eng_workers = "none", 0
-        if tasks:
+        if missing:
             from ..executor import make_engine
             from ..progress import progress_bar
 
@@ -167,8 +185,15 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
 
                         # load the compiled kernels where chunks run (forked local workers inherit them)
                         eng.prepare(_warm_kernels)
-                    for i, res in eng.as_completed(run_chunk, iter(tasks), window):
-                        t = tasks[i]
+                    inflight: dict = {}  # index -> task, for the tasks submitted and not yet stored
+
+                    def feed():
+                        for i, task in enumerate(tasks):
+                            inflight[i] = task
+                            yield task
+
+                    for i, res in eng.as_completed(run_chunk, feed(), window):
+                        t = inflight.pop(i)
                         if db.write_chunk(t.point_id, t.idx, t.size, t.start, res.rows, t.kind, res.seconds):
                             new += t.stop - t.start
                             chunks_new += 1
