@@ -157,6 +157,7 @@ def test_every_planted_bug_is_caught():
     """Deep tier: run the whole catalogue (each mutant alone on a copy); 100% must be killed."""
     proc = subprocess.run([sys.executable, "-m", "proofs_tests.mutants", "--json"], cwd=ROOT,
                           capture_output=True, text=True, timeout=4 * 3600)
+    assert proc.stdout.strip(), f"no report (exit {proc.returncode}): {proc.stderr[-2000:]}"
     data = json.loads(proc.stdout)
     assert proc.returncode == 0, (data["survived"], data["stale"], data["timeout"], data["invalid"])
     assert data["killed"] == data["mutants"] >= MIN_MUTANTS
