@@ -178,7 +178,7 @@ def _range_text(lo, hi) -> str:
 
 
 def integer(value, argument: str, lo: int | None = None, hi: int | None = None, *,
-            limit: int | None = None, why: str = "") -> int:
+            limit: int | None = None, why: str = "", allowed: str | None = None) -> int:
     """An exact integer in ``[lo, hi]`` (and ``<= limit``, the cost model's bound).
 
     Parameters
@@ -193,6 +193,8 @@ def integer(value, argument: str, lo: int | None = None, hi: int | None = None, 
         Domain bounds (InputError outside).
     limit : int, optional
         Cost bound (LimitError above it); ``why`` says what it protects.
+    allowed : str, optional
+        The domain as the message should state it (default: from ``lo``, ``hi``).
 
     Examples
     --------
@@ -206,7 +208,7 @@ def integer(value, argument: str, lo: int | None = None, hi: int | None = None, 
     infoscaling.numeric.errors.InputError: --workers: got 5; allowed: an integer in [1, 4]
     """
     top = hi if limit is None else limit if hi is None else min(hi, limit)
-    allowed = " ".join(("an integer", _range_text(lo, top))).strip()
+    allowed = allowed or " ".join(("an integer", _range_text(lo, top))).strip()
     if isinstance(value, bool) or value is None:
         raise input_error(argument, value, allowed)
     if isinstance(value, int) or type(value).__module__ == "numpy" and hasattr(value, "__index__"):
@@ -389,7 +391,7 @@ def seed(value, argument: str = "--seed") -> int | None:
     """
     if value is None:
         return None
-    return integer(value, argument, 0, 2**MAX_SEED_BITS - 1)
+    return integer(value, argument, 0, 2**MAX_SEED_BITS - 1, allowed=f"an integer in [0, 2**{MAX_SEED_BITS})")
 
 
 def trials(value, argument: str = "--trials") -> int:
