@@ -535,3 +535,17 @@ def test_concept_text_campaign_equals_simulate(tmp_path):
     sim = simulate_peeling(spec, None, None, 12, row["seed"], workers=1)
     for key in ("block_failure", "residual_erased_fraction", "unlearned_fraction"):
         assert sim[key] == row[key]
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(capsys):
+    from infoscaling.numeric.progress import progress_bar
+
+    with progress_bar(100, "campaign x", enabled=False, initial=40, log_every=1e-9, unit="trials") as update:
+        update(70)
+        update(100)
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("campaign x: 70/100 trials (70.0%)") and "eta" in err[0]
+    assert err[-1].startswith("campaign x: 100/100 trials (100.0%)")
+    with progress_bar(100, "quiet", enabled=False) as update:  # no log_every: silent
+        update(50)
+    assert capsys.readouterr().err == ""
