@@ -32,6 +32,8 @@ from ..progress import progress_bar
 
 _SEED_HELP = ("root seed, an integer in [0, 2**256) (default: drawn from OS entropy and echoed as "
               "'seed' in the output and on stderr)")
+_TRIALS_HELP = ("number of independent graphs, 1..1e7, with trials x (edges + nodes + 1000) <= 1.8e10 "
+                "(about one hour on 2 cores)")
 _WORKERS_HELP = "worker processes, 1..64 (default: automatic; 1 = in-process); results do not depend on it"
 
 
@@ -43,9 +45,10 @@ def register(sub) -> None:
 
     pp = ss.add_parser("peeling", help="peeling decoder on random graphs of an ensemble")
     pp.add_argument("ensemble", metavar="ENSEMBLE", help="e.g. regular:3/regular:6 or concept-text:dt=6,kappa=5,eps=0.5")
-    pp.add_argument("--n", default=None, help="number of variable nodes (code length)")
+    pp.add_argument("--n", default=None, help="number of variable nodes (code length); one graph may use at "
+                                              "most 4 GiB (40 B per edge and per node)")
     pp.add_argument("--eps", default=None, help="erasure probability in (0, 1)")
-    pp.add_argument("--trials", required=True, help="number of independent graphs (1..1e7, within the work budget)")
+    pp.add_argument("--trials", required=True, help=_TRIALS_HELP)
     pp.add_argument("--seed", default=None, help=_SEED_HELP)
     pp.add_argument("--workers", default=None, help=_WORKERS_HELP)
     pp.add_argument("--confidence", default="0.95", help="confidence level of the intervals (default 0.95)")
@@ -96,8 +99,9 @@ def add_giant_arguments(parser) -> None:
     parser.add_argument("law", metavar="LAW",
                         help="node-perspective degree law, e.g. poisson:2, regular:3, node-poly:0,1/2,1/2, "
                              "projection:poisson:2/poisson:1")
-    parser.add_argument("--n", required=True, help="vertices (actors) per graph")
-    parser.add_argument("--trials", required=True, help="number of independent graphs")
+    parser.add_argument("--n", required=True, help="vertices (actors) per graph, 2..1e8; one graph may use at most "
+                                                   "4 GiB (32 B per stub, 48 B per vertex)")
+    parser.add_argument("--trials", required=True, help=_TRIALS_HELP)
     parser.add_argument("--seed", default=None, help=_SEED_HELP)
     parser.add_argument("--workers", default=None, help=_WORKERS_HELP)
     parser.add_argument("--confidence", default="0.95", help="confidence level of the intervals (default 0.95)")
