@@ -106,10 +106,12 @@ _TOY = {
         "from infoscaling.numeric import calc\n"
         "ids = sys.argv[sys.argv.index('--claims') + 1].split(',')\n"
         "v = 'confirmed' if calc.add(2, 2) == 4 else 'refuted'\n"
+        "v = v if calc.mul(2, 3) == 6 else 'timeout'\n"
         "print(json.dumps({'claims': [{'id': i, 'verdict': v, 'expect_refuted': False} for i in ids]}))\n"
         "sys.exit(0 if v == 'confirmed' else 1)\n"),
     "numeric/__init__.py": "",
-    "numeric/calc.py": "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n",
+    "numeric/calc.py": ("def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n\n\n"
+                        "def sub(a, b):\n    return a - b\n"),
     "derivations/__init__.py": "",
     "tests/test_calc.py": ("from infoscaling.numeric import calc\n\n\n"
                            "def test_add():\n    assert calc.add(2, 3) == 5\n"),
@@ -117,7 +119,7 @@ _TOY = {
 
 
 def test_runner_verdicts_on_a_toy_repository(tmp_path):
-    """End to end on a tiny repository: killed by a test or a claim, survived, stale, invalid."""
+    """End to end on a tiny repository: killed by a test or a claim, survived, stale, invalid, timeout."""
     root = tmp_path / "toy"
     for rel, text in _TOY.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +134,9 @@ def test_runner_verdicts_on_a_toy_repository(tmp_path):
     }
     claim_cases = {
         "killed": cat.Mutant("c1", "numeric/calc.py", *add, 1, (), ("X1",), "w"),
-        "survived": cat.Mutant("c2", "numeric/calc.py", *mul, 1, (), ("X1",), "w"),
+        "survived": cat.Mutant("c2", "numeric/calc.py", "return a - b", "return b - a", 1, (), ("X1",), "w"),
+        # verify's 'timeout' verdict is a time-out of the check, never a kill
+        "timeout": cat.Mutant("c3", "numeric/calc.py", *mul, 1, (), ("X1",), "w"),
     }
     for want, m in [*cases.items(), *claim_cases.items()]:
         r = runner.run_mutant(m, root, files, timeout=120)

@@ -245,8 +245,10 @@ def claim_holds(claim: dict) -> bool:
 
 def run_claims(copy: Path, env: dict, claims, timeout: float, profile: str = "quick") -> CheckResult:
     """``infoscaling verify --claims ...`` in the copy; failed if verify exits non-zero or a claim stops holding."""
+    # verify's own per-claim budget is set to this mutant's remaining budget: on a loaded machine a slow
+    # claim must end as a runner time-out (not a kill), never as verify's 'timeout' verdict
     cmd = [sys.executable, "-m", "infoscaling", "verify", "--claims", ",".join(claims), "--profile", profile,
-           "--json"]
+           "--budget", str(int(max(timeout, 1.0))), "--json"]
     rc, out, secs = _run_split(cmd, copy, env, timeout)
     if rc is None:
         return CheckResult("claims", "timeout", secs, _tail(out[1]))
@@ -258,6 +260,9 @@ def run_claims(copy: Path, env: dict, claims, timeout: float, profile: str = "qu
         if rc != 0:
             return CheckResult("claims", "failed", secs, f"verify exit {rc} without a report\n" + _tail(stderr))
         return CheckResult("claims", "invalid", secs, "verify printed no JSON report\n" + _tail(stdout + stderr))
+    timed_out = [c for c in claims if c in verdicts and verdicts[c].get("verdict") == "timeout"]
+    if timed_out:
+        return CheckResult("claims", "timeout", secs, f"verify stopped {', '.join(timed_out)} at its budget")
     missing = [c for c in claims if c not in verdicts]
     broken = [f"{c}: {verdicts[c].get('verdict')}" for c in claims if c in verdicts and not claim_holds(verdicts[c])]
     summary = ", ".join(f"{c}: {verdicts[c].get('verdict')}" for c in claims if c in verdicts)
@@ -443,7 +448,7 @@ def baseline(mutants: list[Mutant], root: Path, files: list[str] | None, *, time
 
 def _claims_baseline(copy, env, claims, timeout, profile):
     cmd = [sys.executable, "-m", "infoscaling", "verify", "--claims", ",".join(claims), "--profile", profile,
-           "--json"]
+           "--budget", str(int(timeout)), "--json"]
     rc, (stdout, stderr), _ = _run_split(cmd, copy, env, timeout)
     try:
         verdicts = {c["id"]: c for c in json.loads(stdout)["claims"]}
