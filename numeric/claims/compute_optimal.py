@@ -22,6 +22,7 @@ from infoscaling.derivations import training as dtr
 from infoscaling.derivations.ensemble import parse_ensemble
 from infoscaling.derivations.notation import X
 
+from ..errors import InputError
 from ..evaluate import lambdify_mp
 from ..precision import agree_digits
 from ..stats import bonferroni, proportion
@@ -71,10 +72,18 @@ def claim_a3(profile: str):
             ok = ok and dg >= 25 and side_ok
             rows.append({"dt": d, "kappa_star": mp.nstr(cf, 25), "digits_vs_root_finders": dg,
                          "u_inf_below": mp.nstr(u_lo, 6), "u_inf_above": mp.nstr(u_hi, 6)})
-        # no fold for d_t < e: the fold function's maximum log(d_t) - 1 is negative
-        g = float(mp.log(mp.mpf("2.5")) - 1)
-        ok = ok and g < 0
-        return ok, {"dps": dps, "rows": rows, "fold_max_at_dt_2.5": g}
+        # no fold for d_t < e: the derived fold-function maximum is negative at d_t = 2.5 and positive at
+        # d_t = 3, and the code refuses kappa* at 2.5 instead of returning a number
+        fmax = dop.existence_condition()["max_value"]
+        below, above = float(fmax.subs(dop.DT, sp.Rational(5, 2))), float(fmax.subs(dop.DT, 3))
+        try:
+            kappa_star_value(sp.Rational(5, 2), dps)
+            refused = False
+        except InputError:
+            refused = True
+        ok = ok and below < 0 < above and refused
+        return ok, {"dps": dps, "rows": rows, "fold_max_at_dt_2.5": below, "fold_max_at_dt_3": above,
+                    "kappa_star_refused_at_dt_2.5": refused}
 
     ev.append(timed("numeric", "closed form vs tangency-system Newton and bracketed fold root (>= 25 "
                     "digits); DE iterated at kappa*(1 -/+ 1e-3) stays up / collapses", numeric))
