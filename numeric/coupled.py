@@ -553,13 +553,10 @@ def coupled_threshold(ensemble, L: int, w: int, *, parameter: str = "eps", dps: 
 
 # ----------------------------------------------------------------------------- potential
 def _root(f, a, b):
-    from .precision import VerificationError as _PrecisionError
+    """Bracketed root (numeric.roots.illinois; an unbracketed root is a VerificationError)."""
     from .roots import illinois
 
-    try:
-        return illinois(f, a, b)
-    except _PrecisionError as exc:
-        raise VerificationError(f"potential threshold: {exc}") from None
+    return illinois(f, a, b)
 
 
 def _equal_potential(theta, U, high, low):
