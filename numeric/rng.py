@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import validate
+from .errors import input_error
+
 __all__ = ["resolve", "root_sequence", "spawn_seeds", "seed_int"]
 
 
@@ -19,18 +22,15 @@ def root_sequence(seed) -> np.random.SeedSequence:
 
     Raises
     ------
-    ValueError
-        If ``seed`` is a negative integer or of an unsupported type.
+    InputError
+        If ``seed`` is not an integer in [0, 2**256) (:func:`numeric.validate.seed`).
     """
     if isinstance(seed, np.random.SeedSequence):
         return seed
-    if seed is None:
-        return np.random.SeedSequence()
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    return np.random.SeedSequence(int(seed))
+    if isinstance(seed, str):  # text is parsed at the CLI (validate.seed); the API takes integers
+        raise input_error("seed", seed, f"an integer in [0, 2**{validate.MAX_SEED_BITS}) or None")
+    seed = validate.seed(seed, "seed")
+    return np.random.SeedSequence() if seed is None else np.random.SeedSequence(seed)
 
 
 def resolve(rng) -> np.random.Generator:
