@@ -36,6 +36,8 @@ REFUSED = [
     (["threshold", "regular:3/regular:6", "--dps", "1001"], "--dps", "[1, 1000]"),
     (["threshold", "regular:3/poly:" + ",".join(["1/40"] * 40)], "ENSEMBLE", "limited to 24"),
     (["threshold", "regular:3/regular:1e16"], "ENSEMBLE", "documented limit"),
+    (["sweep", "--dt", "6", "--eps", "0.5", "--from", "1e2", "--to", "1e20", "--points", "100000"],
+     "--points", "at most 1800 s"),
     (["scaling-params", "regular:3/poly:" + ",".join(["1/12"] * 12)], "ENSEMBLE", "limited to 8"),
     (["giant", "regular:30000"], "law", "documented limit"),
     (["giant", "powerlaw:2.5,1,20000"], "law", "limited to 5000"),
