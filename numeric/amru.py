@@ -149,12 +149,12 @@ def scaling_params(ens: Ensemble, dps: int = 30) -> ScalingParams:
 
     Notes
     -----
-    The critical point comes from ``bp_threshold(ens, dps + 5)``; the mpmath
+    The critical point comes from ``bp_threshold(ens, dps)``; the mpmath
     values (evaluated at dps + 15 digits plus a guard for large degrees) are
     the independent cross-check of the enclosures.
     """
     dps = check_dps(dps)
-    th = bp_threshold(ens, dps + 5)
+    th = bp_threshold(ens, dps)  # a starting point: interval Newton re-encloses x* at the working precision
     if th.value is None or not th.sharp:
         raise ValueError(f"ensemble {ens.spec()}: no sharp BP threshold, the scaling law does not apply")
     if th.limited_by != "tangency":

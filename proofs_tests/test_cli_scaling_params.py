@@ -122,3 +122,14 @@ def test_scaling_params_large_exact_binomial(capsys):
     assert code == 0, err
     data = json.loads(out)
     assert 0.5 < float(data["alpha"]) < 0.7 and data["threshold"] is not None
+
+
+def test_scaling_params_at_the_maximum_precision(capsys):
+    """--dps at its documented maximum works (the critical point used to be asked for dps + 5 digits,
+    beyond the limit, and the command refused its own maximum as bad input)."""
+    from infoscaling.numeric.precision import MAX_DPS
+
+    code, out, err = _run(capsys, ["scaling-params", "regular:3/regular:6", "--dps", str(MAX_DPS), "--json"])
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["digits"] >= MAX_DPS and d["alpha"].startswith("0.56035473921442623605")
