@@ -132,4 +132,4 @@ def test_scaling_params_at_the_maximum_precision(capsys):
     code, out, err = _run(capsys, ["scaling-params", "regular:3/regular:6", "--dps", str(MAX_DPS), "--json"])
     assert code == 0, err
     d = json.loads(out)
-    assert d["digits"] >= MAX_DPS and d["alpha"].startswith("0.56035473921442623605")
+    assert d["digits"] >= MAX_DPS and d["alpha"].startswith("0.560354739214426236047")
