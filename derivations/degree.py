@@ -33,6 +33,7 @@ from fractions import Fraction
 import sympy as sp
 
 from .notation import latex
+from .specs import MAX_DEGREE as _SPEC_MAX_DEGREE
 
 __all__ = [
     "DegreeSide",
@@ -44,8 +45,8 @@ __all__ = [
     "MAX_DEGREE",
 ]
 
-#: Largest degree / binomial trial count accepted (beyond it nothing is computable).
-MAX_DEGREE = 10**15
+#: Largest degree / binomial trial count accepted (one constant, in derivations.specs).
+MAX_DEGREE = _SPEC_MAX_DEGREE
 
 
 def exact(value, name: str, *, allow_symbol: bool = True) -> sp.Expr:
