@@ -37,6 +37,12 @@ Examples
 >>> r = bp_threshold(parse_ensemble("regular:3/regular:6"), dps=20)
 >>> r.text, r.limited_by, r.digits >= 20
 ('0.42943981441949183716', 'tangency', True)
+>>> r.enclosures["threshold"]
+('0.429439814419491837155609528331447', '0.429439814419491837155609528331448')
+>>> sorted(r.certified_by)
+['threshold', 'x', 'y']
+>>> bp_threshold(parse_ensemble("regular:300/regular:600"), dps=12).text   # any degree
+'0.0146222197754'
 >>> bp_threshold(parse_ensemble("regular:2/regular:6"), dps=10).text
 '0.2000000000'
 >>> bp_threshold(parse_ensemble("poisson:2/poisson:12"), dps=10).sharp
