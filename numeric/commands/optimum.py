@@ -46,13 +46,16 @@ def _float_arg(text, name):
 def _common(p):
     p.add_argument("--dt", required=True, help="mean number of concepts per text d_t (> 0)")
     p.add_argument("--eps", required=True, help="auxiliary embedding eps in (0, 1)")
-    p.add_argument("--dps", default=None, help="significant digits (default 30 asymptotic, 20 finite)")
+    p.add_argument("--dps", default=None,
+                   help=f"significant digits (default 30 asymptotic, 20 finite; 1..{MAX_OPT_DPS} for a finite "
+                        f"C', every point being solved at dps + 12 and 2 dps + 12 digits)")
     p.add_argument("--alpha-variant", default="correct", choices=("correct", "reference"),
                    help="AMRU alpha, or the published reference's sign-error variant (comparison)")
     p.add_argument("--no-shift", action="store_true", help="drop the beta n^(-2/3) shift of the law")
     p.add_argument("--model", default="consistent", choices=("consistent", "paper"),
                    help="unlearned fraction when eps* < eps: upper DE fixed point (consistent) or the "
-                        "paper's nu*/eps (which creates a spurious optimum at d_t kappa = e)")
+                        "paper's nu*/eps (its global optimum is then the spurious one near d_t kappa = e, "
+                        "where the jump appears: optimum_kind 'spurious_fold')")
     p.add_argument("--varsigma", default="2e5", help="parameters per concept (N = varsigma R)")
     p.add_argument("--tau", default="8e5", help="tokens per text (D = tau T)")
 
@@ -125,8 +128,8 @@ def compute_optimum(dt, eps, compute=None, asymptotic=False, dps=None, alpha_var
     check_problem(dt, eps, cp)
     try:
         r = finite_optimum(dt, eps, cp, dps, alpha_variant=alpha_variant, shift=shift, model=model)
-    except VerificationError as exc:
-        raise ValueError(f"--compute {compute}: numerical verification failed ({exc})") from None
+    except VerificationError as exc:  # not bad input: exit 1 with the reason
+        raise VerificationError(f"--compute {compute}: numerical verification failed ({exc})") from None
     return r.to_json(vs, tau)
 
 
@@ -163,8 +166,8 @@ def compute_sweep(dt, eps, c_from, c_to, points, dps=None, alpha_variant="correc
             try:
                 r = finite_optimum(dt, eps, float(cp), dps, alpha_variant=alpha_variant,
                                    shift=shift, warm=warm, exponent=exponent, model=model)
-            except VerificationError as exc:
-                raise ValueError(f"sweep at C' = {cp!r}: numerical verification failed ({exc})") from None
+            except VerificationError as exc:  # not bad input: exit 1 with the reason
+                raise VerificationError(f"sweep at C' = {cp!r}: numerical verification failed ({exc})") from None
             ratio = float(r.R) / math.sqrt(cp)
             row = r.to_json(vs, tau)
             row["C_prime"] = repr(float(cp))

@@ -195,18 +195,22 @@ def float_optimum(pb: Problem, grid_points=120, warm=None, zoom_levels=6, zoom_p
         extra = warm * np.exp(np.linspace(-0.2, 0.2, 9))
         extra = extra[(extra > grid[0]) & (extra < grid[-1])]  # stay inside [d_t, C']
         grid = np.unique(np.concatenate([grid, extra]))
-    vals, xs, _ = objective_float_at(pb, grid)
+    vals, xs, sharp = objective_float_at(pb, grid)
     k = len(grid)
     cand = [i for i in range(k) if np.isfinite(vals[i])
             and vals[i] >= (vals[i - 1] if i > 0 else -np.inf)
             and vals[i] >= (vals[i + 1] if i < k - 1 else -np.inf)]
-    # R_learned <= R, and R_learned <= T (a text teaches at most one concept: it teaches when
-    # exactly one of its concepts is unlearned, after which it has none), so a grid cell
-    # (R_{i-1}, R_{i+1}) with min(R_{i+1}, C'/R_{i-1}) below the best grid value cannot hold the
-    # maximum (2% slack for the model's approximations).
+    # a maximum just before a drop (the jump appears or disappears between two grid points) is
+    # not a grid local maximum: the sharp-side point of every change of formula is a candidate
+    edges = [i for i in range(k) if sharp[i] and np.isfinite(vals[i])
+             and ((i > 0 and not sharp[i - 1]) or (i < k - 1 and not sharp[i + 1]))]
+    cand = sorted(set(cand) | set(edges))
+    # The objective is R (1 - delta) with delta >= 0, so a grid cell (R_{i-1}, R_{i+1}) with
+    # R_{i+1} below the best grid value cannot hold the maximum.  (A physical learner also has
+    # R_learned <= T, but the paper's objective breaks that bound at its spurious optimum, so it
+    # must not be used to prune: it pruned every cell there.)
     top = max(vals[i] for i in cand)
-    cand = [i for i in cand
-            if min(grid[min(i + 1, k - 1)], 1.02 * cp / grid[max(i - 1, 0)]) >= top]
+    cand = [i for i in cand if grid[min(i + 1, k - 1)] >= top]
     best = None
     for i in cand:
         curv = None

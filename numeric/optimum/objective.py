@@ -20,7 +20,7 @@ from ..errors import VerificationError
 from .asymptotic import cbrt, root_on
 from .problem import Problem
 
-__all__ = ["Branch", "classify", "value", "objective", "derivative", "eps_gap", "branch_key"]
+__all__ = ["Branch", "classify", "value", "objective", "derivative", "eps_gap", "sharp_gap", "branch_key"]
 
 
 @dataclass
@@ -40,13 +40,23 @@ def branch_key(br: Branch) -> tuple:
 
 
 def _newton_x(NF, x, args, tol, maxit=60):
-    """Newton on eps'(x) = 0 with ``NF`` returning (eps', eps''); returns (x, converged, eps'')."""
+    """Newton on eps'(x) = 0 with ``NF`` returning (eps', eps''); returns (x, converged, eps'').
+
+    Converged when the step falls below ``tol`` relative, or when it is already small
+    (below the square root of the working precision) and stops shrinking: near a fold eps''
+    is small and rounding noise in eps' keeps the step above ``tol``.
+    """
+    noise = mp.mpf(10) ** (-(mp.mp.dps // 2))
+    prev = None
     for _ in range(maxit):
         f, fx = NF(x, *args)
         step = f / fx
         x = x - step
         if abs(step) <= tol * abs(x):
             return x, True, fx
+        if prev is not None and abs(step) <= noise * abs(x) and abs(step) > abs(prev) / 2:
+            return x, True, fx
+        prev = step
     return x, False, fx
 
 
@@ -146,18 +156,28 @@ def classify(pb: Problem, R, x_guess=None, model: str | None = None) -> Branch:
     return Branch(False, None, False, root_on(res, mp.mpf(0), eps))
 
 
-def value(pb: Problem, R, br: Branch, polish: int = 2, details=False):
-    """R_learned at real or complex R on branch ``br`` (roots polished by Newton from ``br``)."""
+def value(pb: Problem, R, br: Branch, polish: int = 2, details=False, polish_x: bool = True,
+          p_block=None):
+    """R_learned at real or complex R on branch ``br`` (roots polished by Newton from ``br``).
+
+    ``polish_x=False`` keeps the critical point ``br.x`` as given and ``p_block`` fixes the
+    block-failure probability: at a fold of eps'(x) (where Newton on eps' is singular, x is
+    solved together with R, and beta/Omega diverges) the value is the limit from the sharp side.
+    """
     mf = pb.mf
     cp, dt, eps = pb.mpv()
     T = cp / R
     args = (R, T, dt, eps)
     if br.sharp:
         x = br.x
-        for _ in range(polish):
+        for _ in range(polish if polish_x else 0):
             f, fx = mf["newton"](x, *args)
             x = x - f / fx
-        es, al, be, nu, pbk = law_parts(mf, x, R, T, dt, eps, pb.shift)
+        if p_block is None:
+            es, al, be, nu, pbk = law_parts(mf, x, R, T, dt, eps, pb.shift)
+        else:  # at a fold: beta/Omega diverges (not evaluated), P_B is its limit
+            es, nu = mf["eps_of_x"](x, *args), mf["nu"](x, *args)
+            al, be, pbk = mp.sqrt(mf["alpha2"](x, *args)), None, p_block
         stuck = nu
         if br.worse:
             xu = br.xu
@@ -220,6 +240,15 @@ def derivative(pb: Problem, R, xg=None):
     h = mp.mpf(10) ** (-mp.mp.dps)
     val = value(pb, mp.mpc(R, h * R), br, polish=1)
     return val.imag / (h * R), br
+
+
+def sharp_gap(pb: Problem, R, xg=None):
+    """eps*(R) - eps, or None where the ensemble has no sharp threshold at R."""
+    br = classify(pb, R, xg, model="paper")
+    if not br.sharp:
+        return None
+    cp, dt, eps = pb.mpv()
+    return pb.mf["eps_of_x"](br.x, R, cp / R, dt, eps) - eps
 
 
 def eps_gap(pb: Problem, R, xg=None):

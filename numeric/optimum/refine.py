@@ -8,8 +8,13 @@ Three kinds of optimum (:func:`refine` says which it found):
   bracket that stays on one branch of the objective;
 * ``kink`` -- the root of eps*(R) - eps (consistent model: the objective's
   formula changes where the threshold crosses the channel);
-* ``jump`` -- a discontinuity (a DE fixed point appears or disappears): the
-  change of branch bisected to working precision, the higher side kept.
+* ``fold`` -- the supremum where the critical point x* of eps(x) disappears
+  (eps'(x) = eps''(x) = 0, solved for (x, R) together by Newton with
+  complex-step derivatives) and the objective drops across it; in the paper's
+  model this is its spurious optimum near d_t kappa = e, reported as
+  ``spurious_fold``;
+* ``jump`` -- another discontinuity (a DE fixed point appears or disappears):
+  the change of branch bisected to working precision, the higher side kept.
 
 :func:`local_exponent` and :func:`kink_exponent` give d log R*/d log C' by the
 implicit function theorem.
@@ -21,10 +26,11 @@ import mpmath as mp
 
 from ..errors import VerificationError
 from ..roots import illinois
-from .objective import Branch, branch_key, classify, derivative, eps_gap, value
+from .objective import Branch, branch_key, classify, derivative, eps_gap, sharp_gap, value
+from .float_stage import objective_float_at
 from .problem import Problem
 
-__all__ = ["refine", "bracketed_root", "local_exponent", "kink_exponent"]
+__all__ = ["refine", "bracketed_root", "fold_point", "local_exponent", "kink_exponent"]
 
 
 def bracketed_root(f, lo, hi, tol, x0=None):
@@ -157,14 +163,97 @@ def _jump_bracket(pb: Problem, R0, a, b, x0):
     return (lo, bl) if vl >= vh else (hi, bh)
 
 
+def fold_point(pb: Problem, R0, x0, maxit: int = 80):
+    """(R_b, x_b) with eps'(x_b; R_b) = eps''(x_b; R_b) = 0: where the critical point x* disappears.
+
+    Newton on the 2x2 system in (x, R); the Jacobian (rows: eps', eps''; columns: x, R) is
+    nonsingular at a simple fold (third x-derivative and the R-derivative of eps' nonzero).
+    Its x- and R-derivatives come from complex steps (exact to working precision).
+    VerificationError if Newton does not converge.
+    """
+    mf = pb.mf
+    cp, dt, eps = pb.mpv()
+    h = mp.mpf(10) ** (-mp.mp.dps)
+    tol = mp.mpf(10) ** (-mp.mp.dps + 4)
+    R, x = mp.mpf(R0), mp.mpf(x0)
+    for _ in range(maxit):
+        T = cp / R
+        f1, f2 = mf["newton"](x, R, T, dt, eps)
+        g1, g2 = mf["newton"](mp.mpc(x, h * x), R, T, dt, eps)
+        Rc = mp.mpc(R, h * R)
+        k1, k2 = mf["newton"](x, Rc, cp / Rc, dt, eps)
+        a11, a21 = g1.imag / (h * x), g2.imag / (h * x)
+        a12, a22 = k1.imag / (h * R), k2.imag / (h * R)
+        det = a11 * a22 - a12 * a21
+        if det == 0:
+            break
+        dx = (f1 * a22 - a12 * f2) / det
+        dR = (a11 * f2 - a21 * f1) / det
+        x, R = x - dx, R - dR
+        if not (0 < x < 1 and R > 0):
+            break
+        if abs(dx) <= tol * abs(x) and abs(dR) <= tol * abs(R):
+            return R, x
+    raise VerificationError("the fold of eps'(x) (where the jump appears) did not converge")
+
+
+def _fold_optimum(pb: Problem, R0, br0: Branch, h0, kind: str):
+    """The supremum at the fold next to R0 (where the critical point disappears), or None.
+
+    Applies when R0 is on a sharp branch, the objective rises (sign of ``h0``) towards a fold
+    close by, the critical point is gone across it and the objective drops there.  The value
+    at the fold is the limit from the sharp side: with the beta shift, beta/Omega diverges at
+    the fold and P_B tends to 1 (beta^3 > 0 inside) or 0; without it the law is continuous.
+    """
+    if not br0.sharp or h0 == 0:
+        return None
+    side = 1 if h0 > 0 else -1
+    try:
+        Rb, xb = fold_point(pb, R0, br0.x)
+    except VerificationError:  # no fold next to R0: another kind of optimum
+        return None
+    if (Rb - R0) * side <= 0 or abs(Rb / R0 - 1) > mp.mpf("0.25"):
+        return None
+    inside = Rb * (1 - side * mp.mpf(10) ** (-(mp.mp.dps // 3)))
+    # x*(R) - x_b ~ sqrt(R_b - R) near a fold: scale the known offset down to the inside point
+    xi = xb + (br0.x - xb) * mp.sqrt((Rb - inside) / (Rb - R0))
+    bi = classify(pb, inside, xi)
+    across = Rb * (1 + side * mp.mpf(10) ** (-(mp.mp.dps // 2)))
+    ba = classify(pb, across, br0)
+    if not bi.sharp or ba.sharp:
+        return None
+    p_block = None
+    if pb.shift:
+        cp, dt, eps = pb.mpv()
+        b3 = pb.mf["law"](bi.x, inside, cp / inside, dt, eps)[2]
+        p_block = mp.mpf(1) if b3 > 0 else mp.mpf(0)
+    brb = Branch(True, xb, bi.worse, bi.xu, bi.xl)
+    vb = value(pb, Rb, brb, polish=4, polish_x=False, p_block=p_block)
+    if not vb > value(pb, across, ba, polish=1):
+        return None
+    return kind, Rb, brb, p_block
+
+
+def _one_sided_slopes(pb: Problem, Rk):
+    """dR_learned/dR at the kink R_k on the formula of each side (complex step, roots polished)."""
+    h = mp.mpf(10) ** (-mp.mp.dps)
+    d = mp.mpf(10) ** (-(mp.mp.dps // 3))
+    out = []
+    for s_ in (-1, 1):
+        br = classify(pb, Rk * (1 + s_ * d))
+        out.append(value(pb, mp.mpc(Rk, h * Rk), br, polish=6).imag / (h * Rk))
+    return out
+
+
 def refine(pb: Problem, R0, bracket, x0=None, slope=None, rel0=None, tol=None):
     """Optimum at the current precision from a start R0 inside ``bracket``.
 
-    Returns (kind, R, branch, H(R) or None, slope or None), kind 'stationary' | 'kink' | 'jump'.
+    Returns (kind, R, branch, H(R) or None, extra), kind 'stationary' | 'kink' | 'fold' |
+    'spurious_fold' | 'jump'; ``extra`` is the secant slope (stationary) or the limit block
+    failure probability at a fold (None when the law is continuous there).
     """
     tol = mp.mpf(10) ** (-mp.mp.dps + 6) if tol is None else tol
     a, b, R0 = mp.mpf(bracket[0]), mp.mpf(bracket[1]), mp.mpf(R0)
-    eps = mp.mpf(pb.eps)
 
     def H(R, xg):
         return derivative(pb, R, xg)
@@ -173,12 +262,23 @@ def refine(pb: Problem, R0, bracket, x0=None, slope=None, rel0=None, tol=None):
         return eps_gap(pb, R, xg)
 
     if pb.model == "consistent" and x0 is not None:
-        g0, _ = G(R0, x0)
-        if abs(g0) < mp.mpf("1e-7") * eps:  # the float optimum sits on the kink eps*(R) = eps
-            kb = _grow_bracket(G, R0, a, b, x0)
-            if kb is not None:
-                R, brr = bracketed_root(G, kb[0], kb[1], tol, x0)
-                return "kink", R, brr, None, None
+        # the kink eps*(R) = eps inside the float bracket is the optimum when the objective rises
+        # on its left and falls on its right (one-sided derivatives of the two formulas)
+        ga, gb = sharp_gap(pb, a, x0), sharp_gap(pb, b, x0)
+        if ga is not None and gb is not None and ga > 0 > gb:
+            Rk, brk = bracketed_root(G, a, b, tol, x0)
+            left, right = _one_sided_slopes(pb, Rk)
+            if left > 0 > right:
+                return "kink", Rk, brk, None, None
+    fold_kind = "spurious_fold" if pb.model == "paper" else "fold"
+    near_fold = x0 is not None and not all(objective_float_at(pb, [float(R0) * (1 - 1e-5),
+                                                                    float(R0) * (1 + 1e-5)])[2])
+    if near_fold:  # the float stage saw the critical point vanish next to its optimum
+        h0, br0 = H(R0, x0)
+        fold = _fold_optimum(pb, R0, br0, h0, fold_kind)
+        if fold is not None:
+            kind, Rb, brb, p_block = fold
+            return kind, Rb, brb, None, p_block
     fast = _secant(H, R0, x0, tol, a, b, slope, rel0)
     if fast is not None:
         return ("stationary",) + fast
@@ -186,7 +286,13 @@ def refine(pb: Problem, R0, bracket, x0=None, slope=None, rel0=None, tol=None):
     if br is not None:
         R, brr = bracketed_root(H, br[0], br[1], tol, x0)
         return "stationary", R, brr, None, None
-    if pb.model == "consistent":
+    h0, br0 = H(R0, x0)
+    if not near_fold:
+        fold = _fold_optimum(pb, R0, br0, h0, fold_kind)
+        if fold is not None:
+            kind, Rb, brb, p_block = fold
+            return kind, Rb, brb, None, p_block
+    if pb.model == "consistent" and br0.sharp:
         kb = _grow_bracket(G, R0, a, b, x0)
         if kb is not None:
             R, brr = bracketed_root(G, kb[0], kb[1], tol, x0)

@@ -26,9 +26,12 @@ def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, r
               details=True):
     with mp.workdps(w):
         kind, R, br, h0, sl = refine(pb, R0, bracket, x0, slope, rel0, tol)
+        if kind.endswith("fold"):
+            d = value(pb, R, br, polish=4, details=True, polish_x=False, p_block=sl) if details else None
+            return kind, R, br, d, None, None
         d = value(pb, R, br, details=True) if details else None
         ex = None
-        if exponent and kind != "jump":
+        if exponent and kind in ("stationary", "kink"):
             ex = local_exponent(pb, R, br, h0) if kind == "stationary" else kink_exponent(pb, R, br)
         return kind, R, br, d, ex, sl
 
@@ -112,8 +115,15 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
     if abs(R1 / cp - 1) < mp.mpf("1e-9"):
         return edge_result("upper")
     x1 = b1 if b1.sharp else None
-    k2, R2, b2, d2, e2, _ = _solve_at(pb, w2, R1, bracket, x0=x1, exponent=exponent, slope=s1,
-                                      tol=mp.mpf(10) ** (-(dps + 10)))
+    if k1.endswith("fold"):
+        # a fold is solved again from the float start (warm-starting at the fold itself would put
+        # the start on the singular point)
+        x1 = None
+        k2, R2, b2, d2, e2, _ = _solve_at(pb, w2, Rf, bracket, x0=x0, exponent=False,
+                                          tol=mp.mpf(10) ** (-(dps + 10)))
+    else:
+        k2, R2, b2, d2, e2, _ = _solve_at(pb, w2, R1, bracket, x0=x1, exponent=exponent, slope=s1,
+                                          tol=mp.mpf(10) ** (-(dps + 10)))
     if k1 != k2:
         raise VerificationError("the two precisions found different kinds of optimum")
     with mp.workdps(w2):
