@@ -34,6 +34,7 @@ import sympy as sp
 
 from .notation import latex
 from .specs import MAX_DEGREE as _SPEC_MAX_DEGREE
+from .specs import parse_number
 
 __all__ = [
     "DegreeSide",
@@ -92,13 +93,7 @@ def exact(value, name: str, *, allow_symbol: bool = True) -> sp.Expr:
             raise ValueError(f"{name} must be a finite number, got {value!r}")
         return sp.Rational(repr(float(value)))  # float(): numpy 2 reprs np.float64 as "np.float64(..)"
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            frac = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(
-                f"{name} must be a decimal or a fraction like 1/2, got {value!r}"
-            ) from None
+        frac = parse_number(value, name)  # bounded exponent: "1e-999999999" is refused, not expanded
         return sp.Rational(frac.numerator, frac.denominator)
     raise ValueError(f"{name} must be a number, got {value!r}")
 
