@@ -58,7 +58,14 @@ def _d2(entry):
 
 
 def _d3(entry):
-    from .design import DT, U, heavy_tail_rate, potential_constraint_rhs, startup_bound, u_constraint_row
+    from .design import (
+        DT,
+        U,
+        heavy_tail_rate,
+        potential_constraint_rhs,
+        startup_bound,
+        u_constraint_row,
+    )
 
     i = sp.Symbol("i", integer=True, positive=True)
     vmax = sp.Symbol("v_max", integer=True, positive=True)

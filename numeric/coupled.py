@@ -702,7 +702,7 @@ def kappa_potential_threshold(dt, dps: int = 30) -> PotentialThreshold:
     >>> kappa_potential_threshold(6, dps=12).text   # exactly 1: derivations.coupling.kappa_one_symmetry
     '1.00000000000'
     """
-    from infoscaling.derivations.coupling import DT, KAPPA, U, potential_u_form
+    from infoscaling.derivations.coupling import KAPPA, U, potential_u_form
     from infoscaling.derivations.degree import exact
 
     from .evaluate import lambdify_mp

@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -350,7 +349,7 @@ def potential_design(dt, vmax, *, grid_points: int = 600, dps: int = 15) -> dict
     deg = np.arange(2, vmax + 1)
     margin = 1e-9
     cuts = 0
-    for rounds in range(1, 13):
+    for rounds in range(1, 13):  # noqa: B007 - the count is reported
         g = -np.expm1(-df * us)
         rhs = g / df - us * np.exp(-df * us) - margin * us * us
         A = g[:, None] ** deg[None, :] / deg[None, :]

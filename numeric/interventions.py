@@ -120,8 +120,8 @@ def intervention_optimum(dt, intervention: str = "none", *, dps: int = 20, vmax:
             note = ("spatially coupled chain, L, w -> oo: the potential threshold kappa = 1 exactly "
                     "(mirror symmetry of the u-form at kappa = 1); finite chains pay boundary texts")
         elif intervention == "design":
-            from .errors import InputError
             from .design import design_u_form
+            from .errors import InputError
 
             try:
                 r = design_u_form(d, vmax)

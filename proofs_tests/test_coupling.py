@@ -16,6 +16,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 import sympy as sp
+from conftest import per_comparison_confidence
 from infoscaling.derivations import coupling as dc
 from infoscaling.derivations.degree import Binomial, FiniteSupport, Poisson, Regular
 from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
@@ -25,8 +26,6 @@ from infoscaling.numeric.cli import main
 from infoscaling.numeric.coupled_sim import sample_coupled_regular, simulate_coupled
 from infoscaling.numeric.errors import InputError, LimitError
 from infoscaling.numeric.thresholds import map_threshold
-
-from conftest import per_comparison_confidence
 
 R36 = "regular:3/regular:6"
 R48 = "regular:4/regular:8"

@@ -9,14 +9,13 @@ import math
 import mpmath as mp
 import pytest
 import sympy as sp
+from conftest import per_comparison_confidence
 from infoscaling.derivations import design as dd
 from infoscaling.derivations.ensemble import parse_ensemble
 from infoscaling.numeric.cli import main
 from infoscaling.numeric.design import design, design_u_form, potential_design
 from infoscaling.numeric.errors import InputError
 from infoscaling.numeric.thresholds import bp_threshold
-
-from conftest import per_comparison_confidence
 
 
 # ----------------------------------------------------------------------------- derived objects
