@@ -62,7 +62,7 @@ def test_large_compute_consistent(cp):
     assert -1e-6 < gap < 0
 
 
-@pytest.mark.parametrize("cp", [1e32, 1e60])
+@pytest.mark.parametrize("cp", [1e32, 1e40, 1e60])
 def test_large_compute_paper(cp):
     r = finite_optimum(6, 0.5, cp, 20, model="paper", exponent=False)
     assert r.to_json()["optimum_kind"] == "spurious_fold" and r.digits >= 20
@@ -107,3 +107,15 @@ def test_cli_verification_failure_is_exit_1(monkeypatch, capsys):
 def test_unknown_model_cli(capsys):
     rc = main(["optimum", "--dt", "6", "--eps", "0.5", "--compute", "1e6", "--model", "papr"])
     assert rc == 2 and "--model" in capsys.readouterr().err
+
+
+def test_sweep_points_limit_from_cost_model(capsys):
+    """Was: --points 100000 accepted (hours of work); now a LimitError naming --points, before work."""
+    import time
+
+    t = time.perf_counter()
+    rc = main(["sweep", "--dt", "6", "--eps", "0.5", "--from", "1e4", "--to", "1e6", "--points", "100000"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--points" in err and time.perf_counter() - t < 5
+    rc = main(["sweep", "--dt", "6", "--eps", "0.5", "--from", "1e4", "--to", "1e6", "--points", "0"])
+    assert rc == 2 and "--points" in capsys.readouterr().err
