@@ -8,7 +8,9 @@ Measured on one campaign, (3,6)-regular at n = 10^4 and eps = 0.42, 0.43
   fresh store.  ``loop_seconds`` is the steady state (chunks submitted,
   computed and committed), ``startup_seconds`` the engine start and warm-up
   (process pool / cluster start, compiled kernels loaded on every worker),
-  ``total_seconds`` both.  The reports of all runs are checked identical.
+  ``total_seconds`` both; ``busy_fraction`` is the time spent inside chunks
+  (measured by the workers) over loop time x workers: 1 means no worker ever
+  waited for the engine.  The reports of all runs are checked identical.
 * ``dask_overhead``: Dask loop time / local-process loop time (2 workers),
   and the same ratio with start-up included, for each of 3 alternating pairs
   of runs (the load of a shared machine drifts), and their medians.
@@ -54,11 +56,16 @@ def _campaign(path, engine, trials, chunk):
                            chunk=chunk, engine=engine, log_every=None, progress=False)
         t2 = time.perf_counter()
     t3 = time.perf_counter()
+    import sqlite3
+
+    with sqlite3.connect(path) as db:  # seconds spent inside chunks, as measured by the workers
+        busy = db.execute("SELECT SUM(seconds) FROM chunks").fetchone()[0]
     rep = campaign_report(path)
     est = [(r["block_failure"], r["residual_erased_fraction"]) for r in rep["points"]]
     return {"startup_seconds": t1 - t0, "loop_seconds": t2 - t1, "close_seconds": t3 - t2,
             "total_seconds": t3 - t0, "chunks": res["chunks_new"], "trials": res["trials_new"],
-            "trials_per_second": res["trials_new"] / (t2 - t1)}, est
+            "trials_per_second": res["trials_new"] / (t2 - t1),
+            "busy_fraction": busy / ((t2 - t1) * res["workers"])}, est
 
 
 def _store_cost(folder: Path, reps: int) -> dict:
