@@ -279,7 +279,8 @@ def _figure(rows: list[dict], path, cache: dict):
                 ax.plot(xs, ys, "-", color=col, lw=1, label=f"n = {n} (AMRU law)")
         ax.set_xlabel("erasure probability eps")
         ax.set_ylabel("block failure probability P_B")
-        ax.set_title(f"{spec} (seed {cseed})", fontsize=9)
+        conf = next(iter(by_n.values()))[0]["block_failure"]["confidence"]
+        ax.set_title(f"{spec} (seed {cseed}); {conf:.0%} Clopper-Pearson intervals", fontsize=9)
         if any(r["block_failure"]["estimate"] > 0 for pts in by_n.values() for r in pts):
             ax.set_yscale("log")
         ax.legend(fontsize=7)
