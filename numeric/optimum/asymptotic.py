@@ -11,8 +11,8 @@ from ..precision import agree_digits, check_dps, fmt
 from ..roots import illinois
 from .problem import check_problem
 
-__all__ = ["kappa_star_value", "kappa_star_numeric", "asymptotic_optimum", "correction_prediction",
-           "cbrt"]
+__all__ = ["kappa_star_value", "kappa_star_numeric", "asymptotic_optimum", "certified_asymptotic",
+           "correction_prediction", "cbrt"]
 
 
 def _dt_exact(dt):
@@ -129,11 +129,14 @@ def asymptotic_optimum(dt, eps, dps: int = 30) -> dict:
         if digits < dps:
             raise VerificationError(f"kappa*: only {digits} digits verified")
         cf = dop.kappa_star(dop.DT)
+        cert = certified_asymptotic(d, dps)
         return {
-            "kappa_star": fmt(k2, dps),
-            "R_over_sqrt_C": fmt(1 / mp.sqrt(k2), dps),
-            "T_over_sqrt_C": fmt(mp.sqrt(k2), dps),
-            "tokens_per_concept": fmt(k2, dps),
+            "kappa_star": cert["kappa_star"].text,
+            "R_over_sqrt_C": cert["R_over_sqrt_C"].text,
+            "T_over_sqrt_C": cert["T_over_sqrt_C"].text,
+            "tokens_per_concept": cert["kappa_star"].text,
+            "enclosures": {k: list(c.enclosure) for k, c in cert.items()},
+            "certified_by": {k: c.method for k, c in cert.items()},
             "fold_v": fmt(-1 / mp.lambertw(-1 / _mp_of(d, hi + 5), 0).real, dps),
             "closed_form_latex": r"\kappa^{*} = " + latex(cf),
             "dps": dps,
@@ -141,6 +144,28 @@ def asymptotic_optimum(dt, eps, dps: int = 30) -> dict:
             "dt": str(d),
             "eps": str(exact(eps, "eps")),
         }
+
+
+def certified_asymptotic(dt, dps: int) -> dict:
+    """Ball-arithmetic enclosures of kappa*, R*/sqrt(C') = kappa*^(-1/2) and T*/sqrt(C') = kappa*^(1/2).
+
+    kappa* from the Lambert-W closed form (:func:`numeric.certify.kappa_star`); the two
+    ratios by Arb's square root of that ball.  Each value is a
+    :class:`numeric.certify.Certified` whose text carries exactly the ``dps`` digits its
+    enclosure fixes (VerificationError otherwise).
+    """
+    from fractions import Fraction
+
+    from .. import certify as cf
+
+    d = _sharp_dt(dt)
+    k = cf.kappa_star(Fraction(int(d.p), int(d.q)), dps + 4)
+    out = {"kappa_star": cf.certified_from_ball(k.ball, dps, k.method)}
+    with cf.workprec(cf.bits_for(2 * dps + 20)):
+        root = k.ball.sqrt()
+        out["R_over_sqrt_C"] = cf.certified_from_ball(1 / root, dps, "arb: 1/sqrt of the kappa* ball")
+        out["T_over_sqrt_C"] = cf.certified_from_ball(root, dps, "arb: sqrt of the kappa* ball")
+    return out
 
 
 def correction_prediction(dt, eps, c_prime, dps: int = 30) -> dict:

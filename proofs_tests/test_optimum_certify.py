@@ -1,0 +1,42 @@
+"""Certified digits of the asymptotic optimum (issue 12): ball-arithmetic enclosures."""
+
+from __future__ import annotations
+
+import json
+
+import mpmath as mp
+import pytest
+from infoscaling.numeric.certify import contains
+from infoscaling.numeric.cli import main
+from infoscaling.numeric.optimum import asymptotic_optimum, kappa_star_value
+
+
+def _round(text_lo: str, digits: int) -> str:
+    with mp.workdps(digits + 30):
+        return mp.nstr(mp.mpf(text_lo), digits, strip_zeros=False)
+
+
+@pytest.mark.parametrize("dt, dps", [("6", 20), ("6", 50), ("4", 30), ("17/2", 25), ("25", 40)])
+def test_asymptotic_enclosures(dt, dps):
+    a = asymptotic_optimum(dt, "0.5", dps)
+    assert set(a["enclosures"]) == {"kappa_star", "R_over_sqrt_C", "T_over_sqrt_C"}
+    with mp.workdps(2 * dps + 20):
+        ks = kappa_star_value(dt, 2 * dps + 20)          # mpmath, twice the precision
+        ref = {"kappa_star": ks, "R_over_sqrt_C": 1 / mp.sqrt(ks), "T_over_sqrt_C": mp.sqrt(ks)}
+        for key, enc in a["enclosures"].items():
+            assert contains(tuple(enc), mp.nstr(ref[key], 2 * dps + 10)), key
+            # the printed digits are those the enclosure fixes: both ends round to them
+            assert _round(enc[0], dps) == _round(enc[1], dps) == _round(a[key], dps), key
+            assert a["certified_by"][key].startswith("arb")
+
+
+def test_literature_kappa_star_6_inside():
+    a = asymptotic_optimum(6, "0.5", 20)
+    lo, hi = a["enclosures"]["kappa_star"]   # the held value 4.53298961986074877419... (truncated)
+    assert lo.startswith("4.53298961986074877419") and hi.startswith("4.53298961986074877419")
+
+
+def test_cli_asymptotic_has_enclosures(capsys):
+    assert main(["optimum", "--dt", "6", "--eps", "0.5", "--asymptotic", "--dps", "25", "--json"]) == 0
+    js = json.loads(capsys.readouterr().out)
+    assert js["enclosures"]["kappa_star"][0] <= js["kappa_star"] + "9" and "certified_by" in js
