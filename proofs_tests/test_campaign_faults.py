@@ -175,3 +175,15 @@ def test_dask_scheduler_worker_killed_mid_run(tmp_path):
             if p.poll() is None:
                 p.kill()
                 p.wait(timeout=30)
+
+
+def test_dask_local_cluster_engine(tmp_path):
+    """``--engine dask --workers W`` starts (and stops) a LocalCluster; same numbers as serial."""
+    pytest.importorskip("distributed", reason="distributed (Dask) is not installed: "
+                        "pip install 'infoscaling[cluster]'")
+    kw = dict(ensemble=ENS, n="500", eps="0.42,0.43", trials=40, seed=4, chunk=8, log_every=None)
+    a, b = tmp_path / "dask.sqlite", tmp_path / "serial.sqlite"
+    res = run_campaign(a, engine="dask", workers=2, **kw)
+    assert (res["engine"], res["workers"], res["trials_done"]) == ("dask", 2, 80)
+    run_campaign(b, engine="serial", **kw)
+    assert _estimates(campaign_report(a)) == _estimates(campaign_report(b))
