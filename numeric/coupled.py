@@ -17,12 +17,15 @@ chains, on the texts per concept ``kappa``; every bisection decision is
   gives z with F(z) >= z / (1 - eta) componentwise; F(z) >= z is re-checked in
   mpmath at 30 digits.  Every exact iterate from x0 = eps stays >= z, so the
   limit keeps an entry >= max z >= x_mid: failure.
-* **undecided**: the iteration budget (a fixed amount of work per decision) ran
-  out -- near the threshold the learning wave crawls (its speed vanishes at
-  the threshold) -- and the bisection stops there.
+* **undecided**: the work budget of the whole bisection ran out -- near the
+  threshold the learning wave crawls (its speed vanishes at the threshold) --
+  and the bisection stops there.
 
-``digits`` is the number of significant digits to which both ends of the
-certified bracket round alike; the printed threshold carries exactly those.
+The certified bracket is reported as ``enclosure``; ``digits`` is the number of
+significant digits on which its two ends agree (the project's convention,
+:func:`numeric.precision.agree_digits`) and the printed threshold is the
+bracket's midpoint with that many digits (so its last digit may be off by one;
+the enclosure is certain).
 
 Examples
 --------
