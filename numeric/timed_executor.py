@@ -2,24 +2,28 @@
 
 :class:`TimedProcessEngine` follows the executor interface of
 :mod:`infoscaling.numeric.executor` (an ordered ``map(fn, iterable)``), but
-each task runs in its own forked worker process, at most ``workers`` at a
-time, and the result of a task is an :class:`Outcome` rather than the bare
-value:
+the tasks run in ``workers`` forked worker processes and the result of a task
+is an :class:`Outcome` rather than the bare value:
 
 * ``ok`` -- ``fn(item)`` returned; ``value`` holds the result;
 * ``error`` -- ``fn(item)`` raised, or the worker died or could not send its
   result; ``error`` holds the one-line reason;
-* ``timeout`` -- the task ran past ``timeout`` seconds and its worker was killed.
+* ``timeout`` -- the task ran past ``timeout`` seconds and its worker was killed
+  (with the processes the task started: each worker is its own process group);
+  a fresh worker takes its place for the remaining tasks.
 
-Tasks start in the order given by ``priority`` (largest first: schedule the
-longest tasks first), and results come back in input order, so a run with any
-number of workers returns the same list as ``workers=1`` apart from timings.
+A worker runs one task after another, so what a task leaves in the process's
+caches (compiled kernels, derived expressions) serves the worker's next tasks,
+as in a serial run.  Tasks start in the order given by ``priority`` (largest
+first: schedule the longest tasks first), and results come back in input
+order, so a run with any number of workers returns the same list as
+``workers=1`` apart from timings.
 
 Workers are forked, so ``fn`` and the items are not pickled (closures and
-objects registered at run time work); only the results are.  Anything the task
-prints on stdout goes to stderr, so that a command's stdout stays one JSON
-object.  Fork is a POSIX feature: on a platform without it, :func:`fork_available`
-is False and callers run serially.
+objects registered at run time work): a worker receives only a task's index.
+Only the results are pickled.  Anything a task prints on stdout goes to stderr,
+so that a command's stdout stays one JSON object.  Fork is a POSIX feature: on
+a platform without it, :func:`fork_available` is False and callers run serially.
 """
 
 from __future__ import annotations
@@ -53,24 +57,64 @@ def fork_available() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
-def _worker(conn, fn, item) -> None:
-    """Body of a forked worker: run ``fn(item)`` and send back an Outcome."""
+def _worker(tasks, results, fn, items) -> None:
+    """Body of a forked worker: run ``fn(items[i])`` for each index received, send back Outcomes."""
     os.setpgid(0, 0)  # its own process group: a timeout kills the task's own subprocesses too
     sys.stdout = sys.stderr  # stray prints must not mix into the command's JSON on stdout
-    t0 = time.perf_counter()
-    try:
-        out = Outcome("ok", fn(item))
-    except BaseException as exc:  # reported to the parent as the task's error, never lost
-        out = Outcome("error", None, f"{type(exc).__name__}: {' '.join(str(exc).split())}",
-                      traceback.format_exc(limit=-4))
-    out.seconds = time.perf_counter() - t0
-    try:
-        conn.send(out)
-    except Exception as exc:  # e.g. an unpicklable result: the parent must hear why
-        conn.send(Outcome("error", None, f"the worker could not send its result ({type(exc).__name__}: {exc})",
-                          None, out.seconds))
-    finally:
-        conn.close()
+    while True:
+        try:
+            i = tasks.recv()
+        except EOFError:
+            return
+        if i is None:
+            return
+        t0 = time.perf_counter()
+        try:
+            out = Outcome("ok", fn(items[i]))
+        except BaseException as exc:  # reported to the parent as the task's error, never lost
+            out = Outcome("error", None, f"{type(exc).__name__}: {' '.join(str(exc).split())}",
+                          traceback.format_exc(limit=-4))
+        out.seconds = time.perf_counter() - t0
+        try:
+            results.send(out)
+        except Exception as exc:  # e.g. an unpicklable result: the parent must hear why
+            results.send(Outcome("error", None, f"the worker could not send its result "
+                                 f"({type(exc).__name__}: {exc})", None, out.seconds))
+
+
+class _Worker:
+    """A forked worker with its two pipes and its current task."""
+
+    def __init__(self, ctx, fn, items):
+        task_end, self.tasks = ctx.Pipe(duplex=False)  # (reader, writer): the parent sends task indices
+        self.results, result_end = ctx.Pipe(duplex=False)  # the child sends Outcomes
+        self.proc = ctx.Process(target=_worker, args=(task_end, result_end, fn, items),
+                                daemon=False)  # not a daemon: a task may start its own processes
+        self.proc.start()
+        task_end.close()
+        result_end.close()
+        self.task: int | None = None
+        self.started = 0.0
+
+    def give(self, i: int) -> None:
+        self.task, self.started = i, time.monotonic()
+        self.tasks.send(i)
+
+    def close(self) -> None:
+        try:
+            self.tasks.send(None)
+        except OSError:
+            pass
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            _kill(self.proc)
+        self.tasks.close()
+        self.results.close()
+
+    def kill(self) -> None:
+        _kill(self.proc)
+        self.tasks.close()
+        self.results.close()
 
 
 def _kill(proc) -> None:
@@ -127,53 +171,58 @@ class TimedProcessEngine:
         order = list(range(len(items)))
         if self.priority is not None:
             order.sort(key=lambda i: -self.priority(items[i]))
+        queue = list(reversed(order))
         ctx = mp.get_context("fork")
         results: list[Outcome | None] = [None] * len(items)
-        running: dict = {}  # connection -> (index, process, start time)
-        queue = list(reversed(order))
+        workers: list[_Worker] = []
         try:
-            while queue or running:
-                while queue and len(running) < self.workers:
-                    i = queue.pop()
+            while queue or any(w.task is not None for w in workers):
+                idle = [w for w in workers if w.task is None]
+                while queue and (idle or len(workers) < self.workers):
+                    if not idle:
+                        sys.stdout.flush()
+                        sys.stderr.flush()  # a forked child must not re-flush the parent's buffers
+                        workers.append(_Worker(ctx, fn, items))
+                        idle.append(workers[-1])
+                    w, i = idle.pop(), queue.pop()
                     if self.on_start is not None:
                         self.on_start(items[i])
-                    sys.stdout.flush()
-                    sys.stderr.flush()  # a forked child must not re-flush the parent's buffers
-                    recv, send = ctx.Pipe(duplex=False)
-                    # not a daemon: a task may start its own worker processes (simulations do)
-                    proc = ctx.Process(target=_worker, args=(send, fn, items[i]), daemon=False)
-                    proc.start()
-                    send.close()
-                    running[recv] = (i, proc, time.monotonic())
+                    w.give(i)
+                busy = [w for w in workers if w.task is not None]
                 wait = None
                 if self.timeout is not None:
-                    first = min(t0 for _, _, t0 in running.values())
-                    wait = max(0.0, first + self.timeout - time.monotonic())
-                for conn in mp.connection.wait(list(running), timeout=wait):
-                    i, proc, t0 = running.pop(conn)
+                    wait = max(0.0, min(w.started for w in busy) + self.timeout - time.monotonic())
+                ready = mp.connection.wait([w.results for w in busy], timeout=wait)
+                for w in busy:
+                    if w.results not in ready:
+                        continue
+                    i, elapsed = w.task, time.monotonic() - w.started
+                    w.task = None
                     try:
-                        out = conn.recv()
+                        out = w.results.recv()
                     except EOFError:
-                        proc.join()
-                        out = Outcome("error", None, f"the worker exited (status {proc.exitcode}) without a result",
-                                      None, time.monotonic() - t0)
-                    conn.close()
-                    proc.join()
+                        w.proc.join()
+                        out = Outcome("error", None, f"the worker exited (status {w.proc.exitcode}) "
+                                      f"without a result", None, elapsed)
+                        w.kill()
+                        workers.remove(w)
                     self._finish(results, items, i, out)
                 if self.timeout is not None:
                     now = time.monotonic()
-                    for conn, (i, proc, t0) in list(running.items()):
-                        if now - t0 >= self.timeout and not conn.poll():
-                            _kill(proc)
-                            conn.close()
-                            del running[conn]
+                    for w in [w for w in workers if w.task is not None]:
+                        if now - w.started >= self.timeout and not w.results.poll():
+                            i = w.task
+                            w.kill()
+                            workers.remove(w)
                             self._finish(results, items, i, Outcome(
                                 "timeout", None, f"no result within the budget of {self.timeout:g} s (worker killed)",
-                                None, now - t0))
+                                None, now - w.started))
+            for w in workers:
+                w.close()
+            workers = []
         finally:
-            for conn, (_, proc, _) in running.items():  # interrupted: leave no worker behind
-                _kill(proc)
-                conn.close()
+            for w in workers:  # interrupted: leave no worker behind
+                w.kill()
         return results
 
     def _finish(self, results, items, i, out: Outcome) -> None:
