@@ -237,9 +237,10 @@ def side_from_spec(side: Side) -> DegreeSide:
 
 
 #: Most nonzero polynomial coefficients (both sides together) of an ensemble built for exact
-#: (SymPy-compiled) evaluation.  Cost model measured on the project's 2-core machine with the
-#: threshold command at 30 digits: 10 terms 9 s, 20 terms 19 s, 40 terms > 100 s (symbolic
-#: differentiation of the composed polynomial dominates); 24 keeps a threshold under ~30 s.
+#: (SymPy-compiled) evaluation.  Cost model measured on the project's 2-core machine with a
+#: BP threshold at 30 digits (CPU time; symbolic differentiation of the composed polynomial
+#: dominates, so the digits matter little: 24 terms at 1000 digits 6.8 s): 24 terms 7.7 s,
+#: 40 terms 24.7 s; 24 keeps one threshold under ~10 s of CPU.
 #: The simulators parse with derivations.specs and are not bound by it.
 MAX_EXACT_TERMS = 24
 
