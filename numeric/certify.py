@@ -68,6 +68,7 @@ __all__ = [
     "workprec",
     "bits_for",
     "interval_newton",
+    "exclude_roots",
     "sign_change",
     "certify",
     "certify_many",
@@ -409,7 +410,8 @@ def _mid(x) -> arb:
     return arb_of(x).mid()
 
 
-def interval_newton(f: Callable, df: Callable, x0, *, steps: int = 200, widen: int = 8) -> arb:
+def interval_newton(f: Callable, df: Callable, x0, *, steps: int = 200, widen: int = 8,
+                    region: bool = False):
     """Certified enclosure of the simple root of ``f`` near ``x0`` (current Arb precision).
 
     Midpoint Newton steps bring ``m`` to working accuracy; then for a ball
@@ -427,7 +429,8 @@ def interval_newton(f: Callable, df: Callable, x0, *, steps: int = 200, widen: i
     Returns
     -------
     arb
-        Enclosure of the root.
+        Enclosure of the root; with ``region=True`` the pair ``(enclosure, X)``
+        where ``X`` is the ball proved to hold no other root.
 
     Raises
     ------
@@ -455,9 +458,42 @@ def interval_newton(f: Callable, df: Callable, x0, *, steps: int = 200, widen: i
             # one more step from the new ball tightens it
             m2 = N.mid()
             N2 = (m2 - f(m2) / df(N)).intersection(N) if N.overlaps(m2 - f(m2) / df(N)) else N
-            return N2
+            return (N2, X) if region else N2
         r = r * arb(2) ** widen
     raise VerificationError("interval Newton could not certify a simple root near the computed point")
+
+
+def exclude_roots(f: Callable, df: Callable, points, regions, *, budget: int = 20000) -> bool:
+    """Prove that ``f`` has no root on ``[points[0], points[-1]]`` outside the balls ``regions``.
+
+    Each cell ``[points[i], points[i+1]]`` (exact rationals) is enclosed in
+    the mean-value form ``f(m) + f'(I)(I - m)``; a cell whose enclosure has a
+    certified sign holds no root, a cell inside one of ``regions`` (balls
+    where a unique root is already proved) is done, and any other cell is
+    bisected.  Runs at the current Arb precision.
+
+    Returns
+    -------
+    bool
+        True when every cell was settled within ``budget`` enclosures; False
+        means "not proved" (never "proved false").
+    """
+    cells = [(Fraction(a), Fraction(b)) for a, b in zip(points, points[1:])]
+    while cells:
+        a, b = cells.pop()
+        I = arb_of(a).union(arb_of(b))
+        if any(R.contains(I) for R in regions):
+            continue
+        budget -= 1
+        if budget < 0:
+            return False
+        m = arb_of((a + b) / 2)
+        v = f(m) + df(I) * (I - m)
+        if v.is_finite() and (v > 0 or v < 0):
+            continue
+        mid = (a + b) / 2
+        cells += [(a, mid), (mid, b)]
+    return True
 
 
 def sign_change(f: Callable, lo, hi) -> arb:

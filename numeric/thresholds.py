@@ -51,6 +51,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass, field
@@ -219,6 +220,47 @@ def critical_ball(ens, x0):
     """
     ce = compile_ensemble(ens)
     return cz.interval_newton(ce.ball("deps_dx"), ce.ball("d2eps_dx2"), x0)
+
+
+#: Cells of the exhaustive search for critical points: [2^-66, 1] (2^-66 ~ 1.4e-20, the scan's
+#: lower end), dyadic towards 0 and a 1/800 grid above.
+_GLOBAL_POINTS = tuple(sorted({Fraction(1, 2**j) for j in range(1, 67)} | {Fraction(k, 800) for k in range(1, 801)}))
+#: Enclosures allowed per exhaustive search (each a mean-value form of eps'(x) over a cell).
+GLOBAL_BUDGET = 3000
+#: Working precision of the exhaustive search (the uniqueness balls are about 2^-(bits-24) wide, so the
+#: bisection next to a critical point is about `bits` levels deep).
+GLOBAL_BITS = 64
+
+
+@functools.lru_cache(maxsize=128)
+def _global_certificate(ens) -> str | None:
+    """Prove that the scan found every critical point of eps(x) on [2^-66, 1].
+
+    Each scanned critical point gets an interval-Newton ball in which it is the
+    only one; every other cell of [2^-66, 1] is shown free of zeros of eps'(x)
+    by the sign of a mean-value enclosure (bisecting where needed), and the
+    values of eps at the minima are shown pairwise distinct.  Returns the
+    method text, or None when this could not be proved within the budget
+    (the threshold is then certified locally only, and ``certified_by`` says so).
+    """
+    ce = compile_ensemble(ens)
+    f, df, eps_b = ce.ball("deps_dx"), ce.ball("d2eps_dx2"), ce.ball("eps_of_x")
+    brackets = critical_brackets(ens)
+    guard = precision_guard(ens)
+    with mp.workdps(40 + guard):
+        xs = [(illinois(ce.deps_dx, a, b), kind) for a, b, kind in brackets]
+    with cz.workprec(GLOBAL_BITS + 4 * guard):
+        try:
+            found = [(cz.interval_newton(f, df, x, region=True), kind) for x, kind in xs]
+        except VerificationError:
+            return None
+        if not cz.exclude_roots(f, df, _GLOBAL_POINTS, [X for (_, X), _ in found], budget=GLOBAL_BUDGET):
+            return None
+        values = [eps_b(N) for (N, _), kind in found if kind == "min"]
+        if any(u.overlaps(v) for i, u in enumerate(values) for v in values[i + 1:]):
+            return None
+    return (f"exhaustive on [2^-66, 1]: eps'(x) has exactly {len(found)} zero(s) there (mean-value "
+            "enclosures over every other cell), so the minima compared are all of them")
 
 
 _NEWTON = ("interval Newton on eps'(x) (with eps''(x), derived) proves a unique critical point in a ball X; "
@@ -411,6 +453,11 @@ def _bp_threshold(ens, dps: int, stored: bool) -> ThresholdResult:
         enc = (str(s), str(s))
     else:
         certs = _certify_tangency(ens, x1, dps)
+        glob = _global_certificate(ens)
+        scope = glob if glob is not None else ("local: the critical point is certified; that the scan "
+                                               "found every critical point is not proved")
+        certs["threshold"] = dataclasses.replace(certs["threshold"],
+                                                 method=certs["threshold"].method + "; " + scope)
         cert = certs["threshold"]
         _cross_check("threshold", cert, v1, dps)
         if use_cf:

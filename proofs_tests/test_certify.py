@@ -246,3 +246,19 @@ def test_map_threshold_large_degrees_hold_kru_root(l, r):
         eps = x / (1 - (1 - x) ** (r - 1)) ** (l - 1)
         assert cz.contains(res.enclosures["threshold"], eps)
     assert _width_supports(res.text, res.enclosures["threshold"], res.digits)
+
+
+def test_exclude_roots_proves_and_refuses():
+    x = sp.Symbol("x")
+    f, df = cz.arb_lambdify([x], x**2 - 2), cz.arb_lambdify([x], 2 * x)
+    pts = [Fraction(k, 4) for k in range(1, 9)]  # [1/4, 2]: the root sqrt(2) inside
+    with cz.workprec(128):
+        assert cz.exclude_roots(f, df, pts, []) is False  # a root nobody declared: not proved
+        _, region = cz.interval_newton(f, df, 1.4, region=True)
+        assert cz.exclude_roots(f, df, pts, [region]) is True
+
+
+@pytest.mark.parametrize("spec,zeros", [("regular:3/regular:6", 1), ("poisson:27/poisson:12", 2)])
+def test_threshold_critical_points_proved_exhaustive(spec, zeros):
+    r = bp_threshold(parse_ensemble(spec), 20)
+    assert f"exactly {zeros} zero(s)" in r.certified_by["threshold"]
