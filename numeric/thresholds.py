@@ -474,6 +474,11 @@ def _bp_threshold(ens, dps: int, stored: bool) -> ThresholdResult:
                            x_text=certs["x"].text, y_text=certs["y"].text)
 
 
+#: Up to this degree the Maxwell area is integrated for the concrete ensemble (about 0.5 s); above
+#: it, once per family with symbolic degrees (about 3 s once, then independent of the degrees).
+MAXWELL_CONCRETE_DEGREE = 20
+
+
 @functools.lru_cache(maxsize=64)
 def _maxwell(ens: Ensemble):
     """Derived Maxwell function g(x) = A(x) - r and its derivative (mpmath and arb), compiled once.
@@ -487,7 +492,9 @@ def _maxwell(ens: Ensemble):
     def g_of(e):
         return dth.map_area(e) - e.design_rate()
 
-    if all(isinstance(k, str) for k in family_key(ens)):
+    small = all(getattr(side, "max_degree", None) is not None and side.max_degree <= MAXWELL_CONCRETE_DEGREE
+                for side in (ens.var, ens.check))
+    if all(isinstance(k, str) for k in family_key(ens)) and not small:
         from .evaluate import family_function
 
         def dg_of(e):
@@ -552,7 +559,7 @@ def map_threshold(ens, dps: int = 30) -> ThresholdResult:
     from infoscaling.derivations.notation import latex
 
     if isinstance(ens.var, Regular) and isinstance(ens.check, Regular) and \
-            max(int(ens.var.d), int(ens.check.d)) <= CLOSED_FORM_MAX_DEGREE:
+            max(int(ens.var.d), int(ens.check.d)) <= MAXWELL_CONCRETE_DEGREE:
         from infoscaling.derivations.notation import X
 
         poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))
