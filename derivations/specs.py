@@ -448,25 +448,35 @@ class LawSpec:
             return Fraction(p[0])
         if f == "binomial":
             return p[0] * p[1]
-        tau, kmin, kmax = float(p[0]), int(p[1]), p[2]
-        if kmax is None:
-            # sum_{k >= kmin} k^(1-tau) / sum k^(-tau), Hurwitz zeta by Euler-Maclaurin (float)
-            return _hurwitz(tau - 1, kmin) / _hurwitz(tau, kmin)
-        ks = range(kmin, int(kmax) + 1)
-        return sum(k ** (1 - tau) for k in ks) / sum(k ** -tau for k in ks)
+        return _powerlaw_mean(float(p[0]), int(p[1]), None if p[2] is None else int(p[2]))
 
     def spec(self) -> str:
         vals = [v for v in self.params if v is not None]
         return f"{self.family}:" + ",".join(_fmt(Fraction(v)) for v in vals)
 
 
-def _hurwitz(s: float, a: int, terms: int = 20) -> float:
-    """zeta(s, a) = sum_{k >= a} k^-s for s > 1 (direct sum + Euler-Maclaurin tail), float accuracy."""
+def _scaled_zeta(s: float, a: int, terms: int = 20) -> float:
+    """sum_{k >= a} (k/a)^-s for s > 1: direct head plus Euler-Maclaurin tail, scaled by a^s (no overflow)."""
     n = a + terms
-    head = sum(k ** -s for k in range(a, n))
-    tail = n ** (1 - s) / (s - 1) + 0.5 * n ** -s + s * n ** (-s - 1) / 12 - \
-        s * (s + 1) * (s + 2) * n ** (-s - 3) / 720
-    return head + tail
+    head = sum((k / a) ** -s for k in range(a, n))
+    r = (n / a) ** -s
+    return head + r * (n / (s - 1) + 0.5 + s / (12 * n) - s * (s + 1) * (s + 2) / (720 * n**3))
+
+
+def _powerlaw_mean(tau: float, kmin: int, kmax: int | None) -> float:
+    """Mean degree of p_k ~ k^-tau on [kmin, kmax] (float; terms scaled by kmin so nothing under/overflows).
+
+    Examples
+    --------
+    >>> round(_powerlaw_mean(2.5, 1, None), 6)  # zeta(1.5) / zeta(2.5)
+    1.947372
+    >>> _powerlaw_mean(3, 10**15, None) > 10**15
+    True
+    """
+    if kmax is None:
+        return kmin * _scaled_zeta(tau - 1, kmin) / _scaled_zeta(tau, kmin)
+    ks = range(kmin, kmax + 1)
+    return kmin * sum((k / kmin) ** (1 - tau) for k in ks) / sum((k / kmin) ** -tau for k in ks)
 
 
 @dataclass(frozen=True)
@@ -576,6 +586,7 @@ def _law_params(family: str, parts: list[str]) -> LawSpec:
     kmax = _integer(parts[2], "powerlaw kmax") if len(parts) > 2 else None
     if kmin < 1:
         raise SpecError(f"powerlaw kmin must be >= 1, got {kmin}")
+    _at_most(kmin, MAX_DEGREE, "powerlaw kmin")
     if kmax is None:
         if not tau > 2:
             raise SpecError("powerlaw tau must be > 2 for a pure power law without cutoff "

@@ -196,3 +196,21 @@ def test_parameter_limits_are_limit_errors():
                  "concept-text:dt=6,kappa=5,eps=0.5,R=1e15", "poly:" + ",".join(["0"] * 10_001) + "/regular:3"):
         with pytest.raises(SpecLimitError, match="limit|at most"):
             parse_ensemble(text)
+
+
+@pytest.mark.parametrize("tau, kmin, kmax", [(2.5, 1, None), (3.7, 5, None), (2.1, 2, None), (2.5, 1, 1000),
+                                             (1.5, 3, 500)])
+def test_powerlaw_mean_of_the_cost_model(tau, kmin, kmax):
+    """The simulators' cost model uses the power law's mean degree: against mpmath's Hurwitz zeta / sums."""
+    import mpmath as mp
+
+    from infoscaling.derivations.specs import parse_law_spec
+
+    spec = f"powerlaw:{tau},{kmin}" + ("" if kmax is None else f",{kmax}")
+    got = parse_law_spec(spec).mean_degree()
+    if kmax is None:
+        want = mp.zeta(tau - 1, kmin) / mp.zeta(tau, kmin)
+    else:
+        want = mp.fsum(mp.mpf(k) ** (1 - tau) for k in range(kmin, kmax + 1)) / mp.fsum(
+            mp.mpf(k) ** -tau for k in range(kmin, kmax + 1))
+    assert abs(got - float(want)) <= 1e-9 * float(want)

@@ -153,3 +153,39 @@ def test_clopper_pearson_coverage_edges():
     assert e.ci[0] == 0 and math.isclose(e.ci[1], 1 - 0.05 ** (1 / 50), rel_tol=1e-12)
     e = proportion(50, 50, 0.9)
     assert e.ci[1] == 1 and math.isclose(e.ci[0], 0.05 ** (1 / 50), rel_tol=1e-12)
+
+
+_ODD = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789eE+-./_ naifINF", max_size=30),
+    st.sampled_from(["1e999", "1e-999999999", "9" * 5000, "\ud800", "\x00", "١٢٣", "0x1p3", "1/0", "--1"]),
+)
+
+
+@given(_ODD)
+def test_validators_only_raise_input_errors(text):
+    """Any text: every validator returns or raises InputError naming its argument, fast."""
+    for fn in (lambda v: validate.integer(v, "--a"), lambda v: validate.number(v, "--a"),
+               lambda v: validate.probability(v, "--a"), lambda v: validate.confidence(v, "--a"),
+               lambda v: validate.dps(v, "--a"), lambda v: validate.seed(v, "--a"),
+               lambda v: validate.trials(v, "--a"), lambda v: validate.workers(v, "--a"),
+               lambda v: validate.sweep_points(v, 20, "--a")):
+        t0 = time.perf_counter()
+        try:
+            fn(text)
+        except InputError as exc:
+            assert exc.argument == "--a" and str(exc).startswith("--a")
+        assert time.perf_counter() - t0 < 0.5
+
+
+@given(st.one_of(_ODD, st.text(alphabet="regularpoisbnm:/,.=0123456789-ektxdape", max_size=40)))
+def test_spec_parsers_only_raise_spec_errors(text):
+    from infoscaling.derivations.specs import SpecError, parse_ensemble_spec, parse_law_spec
+
+    for fn in (parse_ensemble_spec, parse_law_spec):
+        t0 = time.perf_counter()
+        try:
+            fn(text)
+        except SpecError as exc:
+            assert str(exc)
+        assert time.perf_counter() - t0 < 0.5
