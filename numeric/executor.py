@@ -26,6 +26,10 @@ back).
     processes receive tasks in batches (``chunksize``) to amortise the
     inter-process cost of small trials.
 
+``engine.prepare(fn)`` runs a warm-up (loading compiled kernels) wherever
+tasks will run.  Local worker processes ignore SIGINT: a terminal's Ctrl-C is
+handled by the driver alone, which stops submitting and shuts the pool down.
+
 Engines hold resources (a process pool, a Dask client): use them as context
 managers or call :meth:`close`.  The ``map`` of the ``ProcessEngine`` opens and
 closes its own pool when used outside a ``with`` block, as before.
