@@ -82,17 +82,21 @@ _T = sp.Symbol("t", nonnegative=True)
 def coupled_de(ens: Ensemble, w: int, eps=EPS):
     """One position of the coupled DE: ``(expr, symbols)`` with ``symbols[m]`` = x_{i+m}, m = -(w-1)..w-1.
 
+    Positions outside the chain enter as 0 (the termination) when the symbols are substituted.
+
     Examples
     --------
     >>> from infoscaling.derivations.ensemble import parse_ensemble
     >>> e, xs = coupled_de(parse_ensemble("regular:3/regular:6"), 1)
     >>> e
-    eps*(1 - (1 - x_0)**5)**2
+    eps*(1 - (1 - x_i)**5)**2
+    >>> sorted(str(v) for v in coupled_de(parse_ensemble("regular:3/regular:6"), 2)[1].values())
+    ['x_i', 'x_{i+1}', 'x_{i-1}']
     """
     if int(w) != w or w < 1:
         raise ValueError(f"w must be an integer >= 1, got {w}")
     w = int(w)
-    xs = {m: sp.Symbol(f"x_{m}" if m >= 0 else f"x_m{-m}", nonnegative=True) for m in range(-(w - 1), w)}
+    xs = {m: sp.Symbol("x_i" if m == 0 else f"x_{{i{m:+d}}}", nonnegative=True) for m in range(-(w - 1), w)}
     inner = []
     for j in range(w):
         s = sp.Add(*[xs[j - k] for k in range(w)]) / w
