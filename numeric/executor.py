@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
@@ -66,6 +67,11 @@ DASK_WORKER_SETTINGS = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 
+#: Target seconds of one batch of the ordered ``map`` when batches are sized adaptively.
+BATCH_SECONDS = 0.05
+#: Largest batch of the ordered ``map``.
+MAX_BATCH = 4096
+
 #: Names accepted by :func:`make_engine` (``--engine``).
 ENGINES = ("serial", "local", "dask")
 
@@ -87,10 +93,18 @@ def _apply_batch(fn, batch):
     return [fn(x) for x in batch]
 
 
-def _batched(iterable: Iterable, size: int) -> Iterator[list]:
+def _timed_batch(fn, batch):
+    """``(seconds, results)`` of ``fn`` over a batch (adaptive batching measures the cost per item)."""
+    t0 = time.perf_counter()
+    out = [fn(x) for x in batch]
+    return time.perf_counter() - t0, out
+
+
+def _batched(iterable: Iterable, size) -> Iterator[list]:
+    """Lists of ``size`` items (``size`` an int, or a dict whose ``"size"`` may change between batches)."""
     it = iter(iterable)
     while True:
-        batch = list(itertools.islice(it, size))
+        batch = list(itertools.islice(it, size if isinstance(size, int) else size["size"]))
         if not batch:
             return
         yield batch
@@ -106,13 +120,29 @@ class _EngineBase:
         raise NotImplementedError
 
     def map(self, fn, iterable, chunksize: int | None = None):
-        """Results of ``fn`` over ``iterable`` in order, computed lazily with bounded memory."""
+        """Results of ``fn`` over ``iterable`` in order, computed lazily.
+
+        Items travel in batches: ``chunksize`` items if given; for a sized
+        iterable about a quarter of an equal share per worker; otherwise
+        (a generator) adaptive, starting from single items and sized from the
+        measured time per item so that a batch takes about
+        :data:`BATCH_SECONDS` (slow trials stay one per task and spread over
+        all workers, fast ones are grouped).
+        """
         size = chunksize or _default_chunksize(iterable, self.workers)
-        if size <= 1:
+        if size == 1:
             yield from _ordered(self.as_completed(fn, iterable))
             return
-        for batch in _ordered(self.as_completed(functools.partial(_apply_batch, fn),
-                                                _batched(iterable, size))):
+        if size > 1:
+            for batch in _ordered(self.as_completed(functools.partial(_apply_batch, fn),
+                                                    _batched(iterable, size))):
+                yield from batch
+            return
+        state = {"size": 1}
+        for seconds, batch in _ordered(self.as_completed(functools.partial(_timed_batch, fn),
+                                                         _batched(iterable, state))):
+            if seconds > 0:
+                state["size"] = max(1, min(MAX_BATCH, int(BATCH_SECONDS * len(batch) / seconds)))
             yield from batch
 
     def prepare(self, fn: Callable[[], Any]) -> None:
@@ -135,13 +165,14 @@ class _EngineBase:
 
 
 def _default_chunksize(iterable, workers: int) -> int:
+    """1 for one worker; a fixed batch for sized iterables; 0 (adaptive) otherwise."""
     if workers <= 1:
         return 1
     try:
         n = len(iterable)  # type: ignore[arg-type]
     except TypeError:
-        return 32
-    return max(1, min(4096, n // (4 * workers)))
+        return 0
+    return max(1, min(MAX_BATCH, n // (4 * workers)))
 
 
 def _ordered(pairs: Iterable[tuple[int, Any]]) -> Iterator[Any]:

@@ -549,3 +549,19 @@ def test_progress_lines_when_stderr_is_not_a_terminal(capsys):
     with progress_bar(100, "quiet", enabled=False) as update:  # no log_every: silent
         update(50)
     assert capsys.readouterr().err == ""
+
+
+def _slow_pid(x):
+    import os
+    import time
+
+    time.sleep(0.2)
+    return os.getpid()
+
+
+def test_ordered_map_spreads_a_few_slow_tasks_over_workers():
+    """A generator of a few slow trials (simulate peeling at large n) is not batched onto one worker."""
+    pids = list(ProcessEngine(2).map(_slow_pid, (i for i in range(6))))
+    assert len(pids) == 6 and len(set(pids)) == 2
+    # fast items from a generator are grouped (and still come back in order)
+    assert list(ProcessEngine(2).map(_sq, (i for i in range(3000)))) == [i * i for i in range(3000)]
