@@ -40,3 +40,33 @@ def test_cli_asymptotic_has_enclosures(capsys):
     assert main(["optimum", "--dt", "6", "--eps", "0.5", "--asymptotic", "--dps", "25", "--json"]) == 0
     js = json.loads(capsys.readouterr().out)
     assert js["enclosures"]["kappa_star"][0] <= js["kappa_star"] + "9" and "certified_by" in js
+
+
+# ------------------------------------------------------------------ finite C'
+from infoscaling.numeric.optimum import finite_optimum  # noqa: E402
+
+
+def _inside(enc, value, digits):
+    return contains(tuple(enc), mp.nstr(value, digits))
+
+
+@pytest.mark.parametrize("cp, dps", [(1e4, 20), (1e10, 20), (1e20, 25), (1e40, 20), (3.7e7, 30)])
+def test_finite_optimum_enclosures(cp, dps):
+    r = finite_optimum(6, 0.5, cp, dps, exponent=False)
+    js = r.to_json()
+    assert r.kind == "stationary" and set(js["enclosures"]) == {"R", "T", "threshold"}
+    ref = finite_optimum(6, 0.5, cp, 2 * dps, exponent=False, certify=False)   # mpmath, twice the digits
+    with mp.workdps(2 * dps + 20):
+        for key, val in (("R", ref.R), ("T", ref.T), ("threshold", ref.threshold)):
+            enc = js["enclosures"][key]
+            assert _inside(enc, val, 2 * dps), (key, enc, val)
+            # width matches the printed digits: both ends round to the printed text
+            assert _round(enc[0], dps) == _round(enc[1], dps) == _round(js[key], dps), key
+            assert js["certified_by"][key].startswith("arb")
+
+
+def test_other_kinds_are_not_claimed_certified():
+    js = finite_optimum(6, 0.5, 1e6, 20, model="paper", exponent=False).to_json()
+    assert js["enclosures"] == {} and js["certified_by"].startswith("not certified: spurious_fold")
+    js = finite_optimum(6, 0.5, 100, 20).to_json()
+    assert js["enclosures"] == {} and "boundary" in js["certified_by"]

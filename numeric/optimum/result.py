@@ -39,6 +39,8 @@ class OptimumResult:
     seconds: float
     float_R: float
     kind: str = "stationary"
+    #: ``{"R", "T", "threshold"}`` -> :class:`numeric.certify.Certified` (stationary optima), else None
+    certified: dict | None = None
 
     def to_json(self, varsigma=2e5, tau=8e5) -> dict:
         with mp.workdps(self.dps + 20):
@@ -73,6 +75,16 @@ class OptimumResult:
                 "shift": self.shift,
                 "seconds": round(self.seconds, 4),
             }
+            if self.certified:
+                # the printed digits are those the enclosures certify
+                for key, c in self.certified.items():
+                    out[key] = c.text
+                out["enclosures"] = {key: list(c.enclosure) for key, c in self.certified.items()}
+                out["certified_by"] = {key: c.method for key, c in self.certified.items()}
+            else:
+                out["enclosures"] = {}
+                out["certified_by"] = (f"not certified: {out['optimum_kind']} optimum (digits verified by "
+                                       f"recomputation at two precisions)")
             return out
 
 

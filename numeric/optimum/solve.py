@@ -38,7 +38,7 @@ def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, r
 
 def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "correct",
                    shift: bool = True, warm: float | None = None, grid_points: int = 120,
-                   exponent: bool = True, model: str = "consistent") -> OptimumResult:
+                   exponent: bool = True, model: str = "consistent", certify: bool = True) -> OptimumResult:
     """Global compute-optimal R*, T* at finite C' with ``dps`` verified digits.
 
     Parameters
@@ -57,6 +57,8 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
     exponent : bool
         Also compute the local exponent d log R*/d log C'.
     model : {'consistent', 'paper'}
+    certify : bool
+        Certify a stationary optimum's R, T, threshold by ball arithmetic (JSON ``enclosures``).
 
     Returns
     -------
@@ -73,12 +75,16 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
     if dps > MAX_OPT_DPS:
         raise InputError(f"dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}", "dps")
     pb = Problem.create(dt, eps, c_prime, alpha_variant=alpha_variant, shift=shift, model=model)
-    return solve(pb, dps, warm=warm, grid_points=grid_points, exponent=exponent)
+    return solve(pb, dps, warm=warm, grid_points=grid_points, exponent=exponent, certify=certify)
 
 
 def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent: bool = True,
-          t0: float | None = None) -> OptimumResult:
-    """:func:`finite_optimum` for a built :class:`Problem` (``dps`` already validated)."""
+          t0: float | None = None, certify: bool = True) -> OptimumResult:
+    """:func:`finite_optimum` for a built :class:`Problem` (``dps`` already validated).
+
+    A stationary optimum's R, T and threshold are certified by ball arithmetic
+    (:mod:`numeric.optimum.certify`) unless ``certify=False``.
+    """
     t0 = time.perf_counter() if t0 is None else t0
     cp, dtf = pb.cp, pb.dt
     Rf, vf, edge, bracket, xf, curv = float_optimum(pb, grid_points, warm)
@@ -140,8 +146,14 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
             both = both and vs < v0
         if not both:
             raise VerificationError("objective is not smaller on both sides of the refined optimum")
-    return make_result(pb, R2, d2, dps=dps, digits=digits, exponent=e2, exponent_digits=edig,
-                       both_sides=True, t0=t0, float_R=Rf, kind=k2)
+    res = make_result(pb, R2, d2, dps=dps, digits=digits, exponent=e2, exponent_digits=edig,
+                      both_sides=True, t0=t0, float_R=Rf, kind=k2)
+    if certify and k2 == "stationary":
+        from .certify import certify_stationary
+
+        res.certified = certify_stationary(pb, R2, b2, dps)
+        res.seconds = time.perf_counter() - t0
+    return res
 
 
 def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=True,
