@@ -65,8 +65,20 @@ def test_finite_optimum_enclosures(cp, dps):
             assert js["certified_by"][key].startswith("arb")
 
 
+def test_kink_and_edge_certified():
+    js = finite_optimum(6, 0.5, 1e3, 20).to_json()
+    assert js["optimum_kind"] == "kink" and set(js["enclosures"]) == {"R", "T", "threshold"}
+    ref = finite_optimum(6, 0.5, 1e3, 40, exponent=False, certify=False)
+    with mp.workdps(60):
+        assert _inside(js["enclosures"]["R"], ref.R, 40)
+        assert _inside(js["enclosures"]["threshold"], mp.mpf("0.5"), 40)   # eps*(R*) = eps at a kink
+    js = finite_optimum(6, 0.5, 100, 20).to_json()
+    assert js["optimum_kind"] == "boundary" and contains(tuple(js["enclosures"]["R"]), "6")
+    with mp.workdps(60):
+        assert _inside(js["enclosures"]["T"], mp.mpf(100) / 6, 50)
+    assert js["certified_by"]["threshold"].startswith("not certified")
+
+
 def test_other_kinds_are_not_claimed_certified():
     js = finite_optimum(6, 0.5, 1e6, 20, model="paper", exponent=False).to_json()
     assert js["enclosures"] == {} and js["certified_by"].startswith("not certified: spurious_fold")
-    js = finite_optimum(6, 0.5, 100, 20).to_json()
-    assert js["enclosures"] == {} and "boundary" in js["certified_by"]

@@ -229,3 +229,54 @@ def certify_stationary(pb, R, br, dps: int) -> dict:
                             f"certified in ball arithmetic")
 
 
+
+
+def certify_kink(pb, R, br, dps: int) -> dict:
+    """Certified R*, T*, threshold of a kink optimum: the root of G(R) = eps*(R) - eps.
+
+    G is enclosed at R*(1 -/+ delta) with x* certified by interval Newton; G(lo) > 0 > G(hi)
+    proves the kink inside.  The threshold there is eps itself (eps*(R*) = eps), enclosed by
+    eps(x*) over the enclosure of R.
+    """
+    from .. import certify as cf
+
+    work = 2 * dps + 20 + int(mp.log10(mp.mpf(R))) + 5
+    for rel in (4, 8):
+        with mp.workdps(2 * dps + 20):
+            lo_mp = R * (1 - mp.mpf(10) ** (-(dps + rel)))
+            hi_mp = R * (1 + mp.mpf(10) ** (-(dps + rel)))
+        with cf.workprec(cf.bits_for(work)):
+            c = _Ctx(pb, br)
+            lo, hi = cf.arb_of(mp.nstr(lo_mp, 2 * dps + 20)), cf.arb_of(mp.nstr(hi_mp, 2 * dps + 20))
+
+            def gap(Rv):
+                with mp.workdps(2 * dps + 20):
+                    X = c.root("deps", "ddeps", br.x, Rv)
+                return c.f["eps_of_x"](*c.args(X, Rv)) - c.eps
+
+            if not (gap(lo) > 0 and gap(hi) < 0):
+                continue
+            Rb = lo.union(hi)
+            if cf.certified_digits(Rb, dps + 2) < dps:
+                continue
+            with mp.workdps(2 * dps + 20):
+                X = c.root("deps", "ddeps", br.x, Rb)
+            es = c.f["eps_of_x"](*c.args(X, Rb))
+            how = "arb: sign change of eps*(R) - eps (x* by interval Newton) at both ends of the enclosure"
+            return {"R": cf.certified_from_ball(Rb, dps, how),
+                    "T": cf.certified_from_ball(c.cp / Rb, dps, CERTIFIED_BY["T"]),
+                    "threshold": cf.certified_from_ball(es, dps, CERTIFIED_BY["threshold"])}
+    raise VerificationError(f"the kink eps*(R) = eps near R = {mp.nstr(R, 12)} could not be certified")
+
+
+def certify_edge(pb, R, dps: int) -> dict:
+    """R and T of an optimum on the edge of [d_t, C'] (R = d_t or C' exactly): exact balls."""
+    from flint import arb
+
+    from .. import certify as cf
+
+    with cf.workprec(cf.bits_for(dps + 20)):
+        Rb = arb(pb.dt) if R == pb.dt else arb(pb.cp)
+        how = "exact: the optimum is an end of the admissible range [d_t, C']"
+        return {"R": cf.certified_from_ball(Rb, dps, how),
+                "T": cf.certified_from_ball(arb(pb.cp) / Rb, dps, "arb: C'/R with R exact")}

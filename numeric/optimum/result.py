@@ -81,6 +81,9 @@ class OptimumResult:
                     out[key] = c.text
                 out["enclosures"] = {key: list(c.enclosure) for key, c in self.certified.items()}
                 out["certified_by"] = {key: c.method for key, c in self.certified.items()}
+                for key in ("R", "T", "threshold"):
+                    if key not in self.certified and out[key] is not None:
+                        out["certified_by"][key] = "not certified (verified by recomputation at two precisions)"
             else:
                 out["enclosures"] = {}
                 out["certified_by"] = (f"not certified: {out['optimum_kind']} optimum (digits verified by "

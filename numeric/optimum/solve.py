@@ -98,7 +98,12 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
             Re = R * (1 + mp.mpf(10) ** (-(w2 - 5))) if edge == "lower" else R
             d = objective_at(pb, Re, details=True)
             d["value"] = d["value"] * R / Re
-        return make_result(pb, R, d, dps=dps, digits=w2, edge=edge, t0=t0, float_R=Rf)
+        res = make_result(pb, R, d, dps=dps, digits=w2, edge=edge, t0=t0, float_R=Rf)
+        if certify:
+            from .certify import certify_edge
+
+            res.certified = certify_edge(pb, float(R), dps)
+        return res
 
     # the float optimum pressed against an end of [d_t, C'] (within its resolution) is an edge
     # optimum when the objective at the end is at least as large
@@ -148,10 +153,10 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
             raise VerificationError("objective is not smaller on both sides of the refined optimum")
     res = make_result(pb, R2, d2, dps=dps, digits=digits, exponent=e2, exponent_digits=edig,
                       both_sides=True, t0=t0, float_R=Rf, kind=k2)
-    if certify and k2 == "stationary":
-        from .certify import certify_stationary
+    if certify and k2 in ("stationary", "kink"):
+        from .certify import certify_kink, certify_stationary
 
-        res.certified = certify_stationary(pb, R2, b2, dps)
+        res.certified = (certify_stationary if k2 == "stationary" else certify_kink)(pb, R2, b2, dps)
         res.seconds = time.perf_counter() - t0
     return res
 
