@@ -179,7 +179,10 @@ def store_dir() -> Path | None:
     if env:
         base = Path(env)
     else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "infoscaling"
+        try:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "infoscaling"
+        except RuntimeError:  # no home folder: run without a store
+            return None
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for rel in _SOURCES:
