@@ -303,14 +303,15 @@ def refine(pb: Problem, R0, bracket, x0=None, slope=None, rel0=None, tol=None):
     raise VerificationError("optimum could not be bracketed inside the float64 bracket")
 
 
-def local_exponent(pb: Problem, R, br: Branch, h0=None):
+def local_exponent(pb: Problem, R, br: Branch, h0=None, step: int = 1):
     """d log R*/d log C' = -(C' dH/dC')/(R dH/dR) (implicit function theorem on H = dR_learned/dR).
 
     One-sided differences from the solved point (H(R*) = ``h0`` ~ 0) with step
-    10^(-dps/2): about dps/2 correct digits from two H evaluations.
+    ``step`` 10^(-dps/2): about dps/2 correct digits from two H evaluations (a second
+    step size estimates how many).
     """
     cp = mp.mpf(pb.cp)
-    h = mp.mpf(10) ** (-(mp.mp.dps // 2))
+    h = step * mp.mpf(10) ** (-(mp.mp.dps // 2))
     xg = br if br.sharp else None
 
     def H(Rv, cv):
@@ -324,10 +325,13 @@ def local_exponent(pb: Problem, R, br: Branch, h0=None):
     return -dHdC / dHdR
 
 
-def kink_exponent(pb: Problem, R, br: Branch):
-    """Local exponent when the optimum is the kink eps*(R; C') = eps: -(C' dG/dC')/(R dG/dR)."""
+def kink_exponent(pb: Problem, R, br: Branch, step: int = 1):
+    """Local exponent when the optimum is the kink eps*(R; C') = eps: -(C' dG/dC')/(R dG/dR).
+
+    Central differences with step ``step`` 10^(-dps/3).
+    """
     cp = mp.mpf(pb.cp)
-    h = mp.mpf(10) ** (-(mp.mp.dps // 3))
+    h = step * mp.mpf(10) ** (-(mp.mp.dps // 3))
 
     def G(Rv, cv):
         q = pb if cv == cp else _ExactCp(pb, cv)

@@ -36,6 +36,37 @@ def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, r
         return kind, R, br, d, ex, sl
 
 
+def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, exponent, t0, Rf):
+    """The result from the first-precision solve when ball arithmetic certifies it, else None.
+
+    A certified enclosure proves the printed digits, so the second solve at 2 dps + 12 digits
+    (verification by recomputation) is not needed; the local exponent's digits come from two
+    step sizes instead, and the objective is still checked on both sides of the optimum.
+    """
+    from .certify import certify_kink, certify_stationary
+
+    try:
+        cert = (certify_stationary if kind == "stationary" else certify_kink)(pb, R1, b1, dps)
+    except VerificationError:
+        return None  # fall back on the two-precision solve (and its own certification)
+    with mp.workdps(w1):
+        d1 = value(pb, R1, b1, details=True)
+        edig = None
+        if exponent and e1 is not None:
+            alt = (local_exponent(pb, R1, b1, step=100) if kind == "stationary"
+                   else kink_exponent(pb, R1, b1, step=100))
+            edig = min(agree_digits(e1, alt), w1)
+        hrel = mp.mpf(10) ** (-(dps // 2))
+        v0 = d1["value"]
+        for sgn in (-1, 1):
+            if not objective_at(pb, R1 * (1 + sgn * hrel), x_guess=b1 if b1.sharp else None) < v0:
+                raise VerificationError("objective is not smaller on both sides of the refined optimum")
+    res = make_result(pb, R1, d1, dps=dps, digits=cert["R"].digits, exponent=e1 if exponent else None,
+                      exponent_digits=edig, both_sides=True, t0=t0, float_R=Rf, kind=kind)
+    res.certified = cert
+    return res
+
+
 def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "correct",
                    shift: bool = True, warm: float | None = None, grid_points: int = 120,
                    exponent: bool = True, model: str = "consistent", certify: bool = True) -> OptimumResult:
@@ -118,13 +149,17 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
     x0 = None if not np.isfinite(xf) else xf
     # the float curvature (second difference at the maximum) seeds the secant slope
     k1, R1, b1, d1, e1, s1 = _solve_at(pb, w1, Rf, bracket, x0, exponent=exponent,
-                                       tol=mp.mpf(10) ** (-(dps + 4)),
+                                       tol=mp.mpf(10) ** (-(dps + 6)),
                                        slope=None if curv is None else mp.mpf(curv), details=False)
     # a refinement that runs into an end of the admissible range is an edge optimum
     if abs(R1 / dtf - 1) < mp.mpf("1e-9"):
         return edge_result("lower")
     if abs(R1 / cp - 1) < mp.mpf("1e-9"):
         return edge_result("upper")
+    if certify and k1 in ("stationary", "kink"):
+        fast = _certified_at_first_precision(pb, dps, w1, k1, R1, b1, e1, exponent, t0, Rf)
+        if fast is not None:
+            return fast
     x1 = b1 if b1.sharp else None
     if k1.endswith("fold"):
         # a fold is solved again from the float start (warm-starting at the fold itself would put
