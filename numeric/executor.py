@@ -72,6 +72,9 @@ BATCH_SECONDS = 0.05
 #: Largest batch of the ordered ``map``.
 MAX_BATCH = 4096
 
+#: Seconds between re-reads of a Dask cluster's size (the in-flight bound follows it).
+DASK_RESIZE_SECONDS = 2.0
+
 #: Names accepted by :func:`make_engine` (``--engine``).
 ENGINES = ("serial", "local", "dask")
 
@@ -320,8 +323,11 @@ class DaskEngine(_EngineBase):
             if self._cluster is not None:
                 self._cluster.close()
             raise input_error("--scheduler", scheduler, f"a reachable Dask scheduler ({exc})") from None
-        info = self._client.scheduler_info()
-        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        self.workers = self._threads()
+
+    def _threads(self) -> int:
+        """Worker threads the cluster has now (at least 1; workers of a batch system join late)."""
+        return max(1, sum(self._client.nthreads().values()))
 
     def prepare(self, fn) -> None:
         self._client.run(fn)
@@ -335,9 +341,17 @@ class DaskEngine(_EngineBase):
             self._cluster = None
 
     def as_completed(self, fn, iterable, window=None):
+        """As the other engines; without ``window`` the bound follows the cluster's size.
+
+        Twice the worker threads, re-read at most every :data:`DASK_RESIZE_SECONDS`
+        as tasks finish, so workers that join later (a batch system starting
+        jobs) get work.
+        """
         from distributed import as_completed as dask_as_completed
 
-        window = max(1, window or 2 * self.workers)
+        fixed = window
+        window = max(1, fixed or 2 * self.workers)
+        last = time.monotonic()
         it = enumerate(iterable)
         index: dict = {}
 
@@ -356,7 +370,11 @@ class DaskEngine(_EngineBase):
                 i = index.pop(fut.key)
                 result = fut.result()
                 fut.release()
-                for j, task in itertools.islice(it, 1):
+                if not fixed and time.monotonic() - last >= DASK_RESIZE_SECONDS:
+                    last = time.monotonic()
+                    self.workers = self._threads()
+                    window = 2 * self.workers
+                for j, task in itertools.islice(it, max(1, window - len(index))):
                     ac.add(submit(j, task))
                 yield i, result
         finally:
