@@ -187,3 +187,36 @@ def test_dask_local_cluster_engine(tmp_path):
     assert (res["engine"], res["workers"], res["trials_done"]) == ("dask", 2, 80)
     run_campaign(b, engine="serial", **kw)
     assert _estimates(campaign_report(a)) == _estimates(campaign_report(b))
+
+
+def _slow_where(x):
+    import distributed
+
+    time.sleep(0.25)
+    return distributed.get_worker().address
+
+
+def test_dask_window_follows_workers_that_join_late(monkeypatch):
+    """Workers joining after the driver connected (batch jobs starting late) receive chunks too."""
+    distributed = pytest.importorskip("distributed", reason="distributed (Dask) is not installed: "
+                                      "pip install 'infoscaling[cluster]'")
+    from infoscaling.numeric import executor
+
+    monkeypatch.setattr(executor, "DASK_RESIZE_SECONDS", 0.2)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    try:
+        with executor.DaskEngine(scheduler=cluster.scheduler_address) as eng:
+            assert eng.workers == 1
+            where = {}
+            for k, (i, addr) in enumerate(eng.as_completed(_slow_where, iter(range(60)))):
+                if k == 0:
+                    cluster.scale(3)
+                    with distributed.Client(cluster.scheduler_address, timeout=60) as other:
+                        other.wait_for_workers(3, timeout=120)  # joined after the driver connected
+                where[i] = addr
+            assert sorted(where) == list(range(60)) and eng.workers == 3
+            # with the bound frozen at 2 x 1 worker, at most two workers would ever be busy
+            assert len(set(where.values())) == 3
+    finally:
+        cluster.close()
