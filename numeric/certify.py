@@ -176,12 +176,13 @@ def _exponent10(q: Fraction) -> int:
 
 
 def _round_sig(q: Fraction, k: int) -> tuple[int, int]:
-    """``q`` rounded to ``k`` significant digits (half-even): ``(m, e)`` with value m 10^(e-k+1)."""
+    """``q`` rounded to ``k`` significant digits (ties away from zero, as mpmath prints):
+    ``(m, e)`` with value m 10^(e-k+1)."""
     if q == 0:
         return 0, 0
     e = _exponent10(q)
     scaled = q * Fraction(10) ** (k - 1 - e)
-    m = round(scaled)
+    m = math.floor(abs(scaled) + Fraction(1, 2)) * (1 if scaled > 0 else -1)
     if abs(m) == 10**k:
         m //= 10
         e += 1

@@ -407,7 +407,7 @@ def _certify(result: GiantResult, law: GraphLaw, dps: int, extra: int) -> GiantR
                 if c.text != result.criterion:
                     raise VerificationError(f"giant criterion: recomputation ({result.criterion}) and "
                                             f"enclosure ({c.text}) disagree")
-                crit_cert = c
+                crit_cert = c  # (an exact tie rounds away from zero in both)
     except cz.NotCertifiable as exc:
         by = {k: _NOT_CERTIFIED.format(exc) for k in ("S", "u")}
         return replace(result, certified_by=by)

@@ -262,3 +262,12 @@ def test_exclude_roots_proves_and_refuses():
 def test_threshold_critical_points_proved_exhaustive(spec, zeros):
     r = bp_threshold(parse_ensemble(spec), 20)
     assert f"exactly {zeros} zero(s)" in r.certified_by["threshold"]
+
+
+def test_exact_ties_round_as_mpmath_prints():
+    """An exact value on a rounding tie (a rational criterion such as 65.283203125) prints the same
+    digits from its enclosure as from mpmath (ties away from zero), so the two never disagree."""
+    c = cz.certified_exact(Fraction(65283203125, 10**9), 10, "exact")
+    assert c.text == "65.28320313"
+    r = giant("geometric:191/223", 10)
+    assert r.criterion == "65.28320313"
