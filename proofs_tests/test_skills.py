@@ -182,6 +182,28 @@ def test_plateaus_at_cumulative_weights(path):
         assert acc[-1] == pytest.approx(1.0, abs=1e-9)
 
 
+def _curve_from_slope(slope):
+    """Accuracy on log10 C' in [0, 10] whose derivative is ``slope(x)`` (trapezoid rule), from 0.05."""
+    x = np.linspace(0.0, 10.0, 401)
+    s = slope(x)
+    y = 0.05 + np.concatenate([[0.0], np.cumsum((s[1:] + s[:-1]) / 2 * np.diff(x))])
+    return 10.0**x, y
+
+
+def test_find_plateaus_needs_a_dip_below_both_sides():
+    """A plateau is a slope minimum below depth x the *smaller* neighbouring peak: a shallow dip between
+    a steep rise and a gentle one is a shoulder, not a plateau; a deep dip between two rises is one."""
+    def bump(x, at, h):
+        return h * np.exp(-(x - at) ** 2 / 0.5)
+
+    c, shoulder = _curve_from_slope(lambda x: bump(x, 3, 0.2) + bump(x, 7, 0.05) + 0.01)
+    assert ns.find_plateaus(c, shoulder) == []
+    c, stepped = _curve_from_slope(lambda x: bump(x, 3, 0.2) + bump(x, 7, 0.2) + 0.001)
+    found = ns.find_plateaus(c, stepped)
+    assert len(found) == 1 and abs(found[0]["log10_C"] - 5) < 0.05
+    assert found[0]["height"] == pytest.approx(float(np.interp(5.0, np.log10(c), stepped)), abs=1e-3)
+
+
 def test_unimodal_rises_once(path):
     R, T = path
     acc = ns.accuracy_curve(R, T, ns.SkillSettings(levels="unimodal"))["accuracy"]
