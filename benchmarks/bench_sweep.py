@@ -3,7 +3,9 @@
 d_t = 6, eps = 0.5, C' on a log grid from 1e2 to 1e20, ``--dps`` verified
 digits, warm starts from point to point -- the work of
 ``infoscaling sweep --dt 6 --eps 0.5 --from 1e2 --to 1e20 --points 200 --dps 20``
-(the same code path: :func:`numeric.commands.optimum.compute_sweep`).  The sweep
+(the same code path: :func:`numeric.commands.optimum.compute_sweep`), every
+point's R and T (and the threshold except at the 3 boundary points) certified
+by ball arithmetic.  The sweep
 is repeated ``--repeats`` times after one warm-up point (SymPy compilation is
 not timed) and the median ms per point is reported with its ratio against
 the notebook's optimiser, 1.32 s per point measured on this kind of machine
@@ -13,13 +15,16 @@ notebook's algorithm (:func:`numeric.reference.window_optimum`: float64,
 window [0.2, 0.6] sqrt(C'), no verification) is timed on the same grid.
 
 Usage: ``python benchmarks/bench_sweep.py [--points 200] [--dps 20] [--repeats 3] [--no-exponent]``
-Prints one JSON object.
+Prints one JSON object, with the CPU time per point and the 1-minute load
+average beside the wall time (the machine is shared: wall time under load
+says little).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -48,11 +53,12 @@ def main(argv=None) -> dict:
     ap.add_argument("--no-exponent", action="store_true")
     args = ap.parse_args(argv)
     compute_sweep(6, "0.5", 1e6, 1e6, 1, args.dps)  # warm-up: lambdify / compile once (not timed)
-    walls, data = [], None
+    walls, cpus, data = [], [], None
     for _ in range(args.repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         data = compute_sweep(6, "0.5", 1e2, 1e20, args.points, args.dps, exponent=not args.no_exponent)
         walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
     rows = data["rows"]
     per = statistics.median(walls) / args.points
     kinds: dict[str, int] = {}
@@ -72,6 +78,8 @@ def main(argv=None) -> dict:
         "local_exponent": not args.no_exponent,
         "wall_seconds": [round(w, 3) for w in walls],
         "median_ms_per_point": round(1e3 * per, 2),
+        "median_cpu_ms_per_point": round(1e3 * statistics.median(cpus) / args.points, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "max_ms_per_point": round(1e3 * slow["seconds"], 2),
         "slowest_C_prime": slow["C_prime"],
         "min_verified_digits": min(r["digits"] for r in rows),

@@ -28,15 +28,15 @@ def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, r
         kind, R, br, h0, sl = refine(pb, R0, bracket, x0, slope, rel0, tol)
         if kind.endswith("fold"):
             d = value(pb, R, br, polish=4, details=True, polish_x=False, p_block=sl) if details else None
-            return kind, R, br, d, None, None
+            return kind, R, br, d, None, None, None
         d = value(pb, R, br, details=True) if details else None
         ex = None
         if exponent and kind in ("stationary", "kink"):
             ex = local_exponent(pb, R, br, h0) if kind == "stationary" else kink_exponent(pb, R, br)
-        return kind, R, br, d, ex, sl
+        return kind, R, br, d, ex, sl, h0
 
 
-def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, exponent, t0, Rf):
+def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, exponent, t0, Rf, h0=None):
     """The result from the first-precision solve when ball arithmetic certifies it, else None.
 
     A certified enclosure proves the printed digits, so the second solve at 2 dps + 12 digits
@@ -53,7 +53,7 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
         d1 = value(pb, R1, b1, details=True)
         edig = None
         if exponent and e1 is not None:
-            alt = (local_exponent(pb, R1, b1, step=100) if kind == "stationary"
+            alt = (local_exponent(pb, R1, b1, h0=h0, step=100) if kind == "stationary"
                    else kink_exponent(pb, R1, b1, step=100))
             edig = min(agree_digits(e1, alt), w1)
         hrel = mp.mpf(10) ** (-(dps // 2))
@@ -148,7 +148,7 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
         return edge_result(edge)
     x0 = None if not np.isfinite(xf) else xf
     # the float curvature (second difference at the maximum) seeds the secant slope
-    k1, R1, b1, d1, e1, s1 = _solve_at(pb, w1, Rf, bracket, x0, exponent=exponent,
+    k1, R1, b1, d1, e1, s1, h1 = _solve_at(pb, w1, Rf, bracket, x0, exponent=exponent,
                                        tol=mp.mpf(10) ** (-(dps + 6)),
                                        slope=None if curv is None else mp.mpf(curv), details=False)
     # a refinement that runs into an end of the admissible range is an edge optimum
@@ -157,7 +157,7 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
     if abs(R1 / cp - 1) < mp.mpf("1e-9"):
         return edge_result("upper")
     if certify and k1 in ("stationary", "kink"):
-        fast = _certified_at_first_precision(pb, dps, w1, k1, R1, b1, e1, exponent, t0, Rf)
+        fast = _certified_at_first_precision(pb, dps, w1, k1, R1, b1, e1, exponent, t0, Rf, h1)
         if fast is not None:
             return fast
     x1 = b1 if b1.sharp else None
@@ -165,10 +165,10 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
         # a fold is solved again from the float start (warm-starting at the fold itself would put
         # the start on the singular point)
         x1 = None
-        k2, R2, b2, d2, e2, _ = _solve_at(pb, w2, Rf, bracket, x0=x0, exponent=False,
+        k2, R2, b2, d2, e2, _, _ = _solve_at(pb, w2, Rf, bracket, x0=x0, exponent=False,
                                           tol=mp.mpf(10) ** (-(dps + 10)))
     else:
-        k2, R2, b2, d2, e2, _ = _solve_at(pb, w2, R1, bracket, x0=x1, exponent=exponent, slope=s1,
+        k2, R2, b2, d2, e2, _, _ = _solve_at(pb, w2, R1, bracket, x0=x1, exponent=exponent, slope=s1,
                                           tol=mp.mpf(10) ** (-(dps + 10)))
     if k1 != k2:
         raise VerificationError("the two precisions found different kinds of optimum")
