@@ -1,8 +1,9 @@
 """Every registry claim runs its quick evidence; the verify JSON contract; the Markdown report.
 
 The whole quick registry is computed once per module (``quick_results``) and
-must fit the 2-minute budget of ``infoscaling verify --profile quick``
-(asserted in :func:`test_quick_registry_within_budget`).
+its work must fit the 2-minute budget of ``infoscaling verify --profile quick``
+(asserted in :func:`test_quick_registry_within_budget` on CPU time, this process
+and its workers: wall time on a shared machine measures the machine's load).
 """
 
 from __future__ import annotations
@@ -39,11 +40,17 @@ CLAIMS = all_claims()
 
 @pytest.fixture(scope="module")
 def quick_results():
+    import resource
+
     from infoscaling.numeric.claims.runner import run_claims
 
-    t0 = time.perf_counter()
+    def cpu():
+        own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+    c0, t0 = cpu(), time.perf_counter()
     results = {r.id: r for r in run_claims(CLAIMS, "quick", workers=os.cpu_count() or 1)}
-    return results, time.perf_counter() - t0
+    return results, cpu() - c0, time.perf_counter() - t0
 
 
 def test_registry_covers_claims_md():
@@ -51,13 +58,13 @@ def test_registry_covers_claims_md():
 
 
 def test_quick_registry_within_budget(quick_results):
-    _, seconds = quick_results
-    assert seconds < QUICK_BUDGET, f"quick profile of all claims took {seconds:.0f} s"
+    _, cpu_seconds, wall = quick_results
+    assert cpu_seconds < QUICK_BUDGET, f"quick profile of all claims took {cpu_seconds:.0f} s CPU ({wall:.0f} s wall)"
 
 
 @pytest.mark.parametrize("claim_id", [c.id for c in CLAIMS])
 def test_claim_quick_evidence(quick_results, claim_id):
-    results, _ = quick_results
+    results = quick_results[0]
     r = results[claim_id]
     assert r.verdict in VERDICTS and r.verdict not in FAILED_VERDICTS, (claim_id, r.reason)
     if r.verdict == "pending" and not r.evidence:
@@ -78,7 +85,7 @@ def test_claim_quick_evidence(quick_results, claim_id):
 
 
 def test_verify_json_contract(quick_results):
-    results, _ = quick_results
+    results = quick_results[0]
     ordered = [results[c.id] for c in CLAIMS]
     data = json.loads(json.dumps(to_json(ordered, "quick"), default=str))
     assert {"claims", "summary"} <= data.keys()
@@ -94,7 +101,7 @@ def test_verify_json_contract(quick_results):
 
 
 def test_markdown_report_has_every_claim(quick_results):
-    results, _ = quick_results
+    results = quick_results[0]
     ordered = [results[c.id] for c in CLAIMS]
     md = to_markdown(ordered, "quick")
     assert md.startswith("# infoscaling")
