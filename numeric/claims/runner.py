@@ -4,10 +4,11 @@
 the claims run one after another in this process; the budget is enforced with
 ``SIGALRM`` (interrupting Python code; a claim stuck inside compiled code is
 stopped when it returns to Python) and, in any case, a claim that finishes past
-its budget is reported ``timeout``.  With ``workers > 1`` each claim runs in a
-forked worker (:class:`~infoscaling.numeric.timed_executor.TimedProcessEngine`),
-the longest claims (by :data:`~infoscaling.numeric.claims.EXPECTED_SECONDS`)
-first, and a worker past its budget is killed.  The results come back in the
+its budget is reported ``timeout``.  With ``workers > 1`` the claims run in that
+many forked worker processes, one claim after another in each
+(:class:`~infoscaling.numeric.timed_executor.TimedProcessEngine`), the longest
+claims (by :data:`~infoscaling.numeric.claims.EXPECTED_SECONDS`) first; a worker
+past a claim's budget is killed with the processes it started, and replaced.  The results come back in the
 order of the claims given, with the same verdicts and evidence whatever the
 number of workers (only the timings differ).
 
