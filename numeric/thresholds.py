@@ -166,10 +166,26 @@ class _NeedDerivation(Exception):
     """The derived forms of a parsed ensemble are not in the store: derive them with SymPy."""
 
 
+def _real_brackets(ens, brackets) -> list:
+    """Scan brackets in which a sign change of eps'(x) is real: a bracket where neither end's
+    sign can be certified in ball arithmetic is rounding noise (e.g. eps(x) constant for
+    regular:2/regular:2) and is dropped."""
+    from flint import arb  # noqa: F401 - python-flint is needed for the balls below
+
+    f = compile_ensemble(ens).ball("deps_dx")
+    out = []
+    with cz.workprec(128 + 4 * precision_guard(ens)):
+        for a, b, kind in brackets:
+            fa, fb = f(cz.arb_of(a)), f(cz.arb_of(b))
+            if (fa.is_finite() and not fa.contains(0)) or (fb.is_finite() and not fb.contains(0)):
+                out.append((a, b, kind))
+    return out
+
+
 def _candidates(ens):
     """Return (mode, minima brackets, stability bound as a Fraction or None)."""
     ce = compile_ensemble(ens)
-    brackets = critical_brackets(ens)
+    brackets = _real_brackets(ens, critical_brackets(ens))
     mins = [(a, b) for a, b, k in brackets if k == "min"]
     if not ce.low_degree:
         return "infimum", mins, _stability(ens, ce)

@@ -252,3 +252,11 @@ def test_store_is_keyed_by_parameters(tmp_path, monkeypatch):
             assert stored.to_json() == ref.to_json()
     finally:
         evaluate.store_dir.cache_clear()
+
+
+def test_constant_fixed_point_curve_is_not_a_root():
+    """regular:2/regular:2 has eps(x) = 1 for every x: the scan's sign changes of eps' are rounding
+    noise, which the ball check discards; the infimum is the stability bound 1 (was exit 1,
+    'root not bracketed')."""
+    r = bp_threshold(parse_ensemble("regular:2/regular:2"), 20)
+    assert r.limited_by == "stability" and r.text == "1.0000000000000000000"
