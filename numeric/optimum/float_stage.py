@@ -212,41 +212,52 @@ def float_optimum(pb: Problem, grid_points=120, warm=None, zoom_levels=6, zoom_p
     top = max(vals[i] for i in cand)
     cand = [i for i in cand if grid[min(i + 1, k - 1)] >= top]
     best = None
+    # interior candidates are zoomed together: one vectorised evaluation per level for all of them
+    st = []
     for i in cand:
-        curv = None
         if i == 0 or i == k - 1:
-            r, v, x, br = grid[i], vals[i], xs[i], (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
-        else:
-            r, v, x = grid[i], vals[i], xs[i]
-            sb = math.log(r)
-            half = max(math.log(grid[i + 1]) - sb, sb - math.log(grid[i - 1]))
-            zl = None
-            for _ in range(zoom_levels):
-                # windows are centred on the best point so far (it may sit just before a drop)
-                z = np.linspace(max(sb - half, lo), min(sb + half, hi), zoom_points)
-                zv, zx, _ = objective_float_at(pb, np.exp(z))
-                j = int(np.argmax(zv))
-                if zv[j] >= v:
-                    r, v, x, sb = math.exp(z[j]), zv[j], zx[j], z[j]
-                    zl = (z[j - 1], z[j], z[j + 1], zv[j - 1], zv[j], zv[j + 1]) \
-                        if 0 < j < zoom_points - 1 else None
-                half = (z[-1] - z[0]) / (zoom_points - 1)
-            a_, b_ = max(sb - half, lo), min(sb + half, hi)
-            if zl is not None:
-                s0, s1, s2, f0, f1, f2 = zl
-                # second derivative in s = log R -> d^2 R_learned/dR^2 ~ f''(s)/R^2 at the maximum
-                fss = 2 * ((f0 - f1) / (s0 - s1) - (f2 - f1) / (s2 - s1)) / (s0 - s2)
-                curv = fss / math.exp(2 * s1) if np.isfinite(fss) and fss < 0 else None
-                den = (s1 - s0) * (f1 - f2) - (s1 - s2) * (f1 - f0)
-                if den != 0 and np.isfinite(den):
-                    sv = s1 - 0.5 * ((s1 - s0) ** 2 * (f1 - f2) - (s1 - s2) ** 2 * (f1 - f0)) / den
-                    if a_ < sv < b_:
-                        pv, px, _ = objective_float_at(pb, np.array([math.exp(sv)]))
-                        if pv[0] >= v:
-                            r, v, x = math.exp(sv), pv[0], px[0]
-            br = (math.exp(a_), math.exp(b_))
-        if best is None or v > best[1]:
-            best = (r, v, br, x, curv)
+            br = (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
+            if best is None or vals[i] > best[1]:
+                best = (grid[i], vals[i], br, xs[i], None)
+            continue
+        sb = math.log(grid[i])
+        st.append({"r": grid[i], "v": vals[i], "x": xs[i], "sb": sb, "zl": None,
+                   "half": max(math.log(grid[i + 1]) - sb, sb - math.log(grid[i - 1]))})
+    for _ in range(zoom_levels if st else 0):
+        # windows are centred on the best point so far (it may sit just before a drop)
+        zs = [np.linspace(max(c["sb"] - c["half"], lo), min(c["sb"] + c["half"], hi), zoom_points) for c in st]
+        zv_all, zx_all, _ = objective_float_at(pb, np.exp(np.concatenate(zs)))
+        for n, (c, z) in enumerate(zip(st, zs)):
+            zv = zv_all[n * zoom_points:(n + 1) * zoom_points]
+            zx = zx_all[n * zoom_points:(n + 1) * zoom_points]
+            j = int(np.argmax(zv))
+            if zv[j] >= c["v"]:
+                c.update(r=math.exp(z[j]), v=zv[j], x=zx[j], sb=z[j])
+                c["zl"] = (z[j - 1], z[j], z[j + 1], zv[j - 1], zv[j], zv[j + 1]) \
+                    if 0 < j < zoom_points - 1 else None
+            c["half"] = (z[-1] - z[0]) / (zoom_points - 1)
+    vertex = []
+    for c in st:
+        c["curv"] = None
+        c["ab"] = (max(c["sb"] - c["half"], lo), min(c["sb"] + c["half"], hi))
+        if c["zl"] is not None:
+            s0, s1, s2, f0, f1, f2 = c["zl"]
+            # second derivative in s = log R -> d^2 R_learned/dR^2 ~ f''(s)/R^2 at the maximum
+            fss = 2 * ((f0 - f1) / (s0 - s1) - (f2 - f1) / (s2 - s1)) / (s0 - s2)
+            c["curv"] = fss / math.exp(2 * s1) if np.isfinite(fss) and fss < 0 else None
+            den = (s1 - s0) * (f1 - f2) - (s1 - s2) * (f1 - f0)
+            if den != 0 and np.isfinite(den):
+                sv = s1 - 0.5 * ((s1 - s0) ** 2 * (f1 - f2) - (s1 - s2) ** 2 * (f1 - f0)) / den
+                if c["ab"][0] < sv < c["ab"][1]:
+                    vertex.append((c, sv))
+    if vertex:
+        pv, px, _ = objective_float_at(pb, np.exp(np.array([sv for _, sv in vertex])))
+        for (c, sv), v_, x_ in zip(vertex, pv, px):
+            if v_ >= c["v"]:
+                c.update(r=math.exp(sv), v=v_, x=x_)
+    for c in st:
+        if best is None or c["v"] > best[1]:
+            best = (c["r"], c["v"], (math.exp(c["ab"][0]), math.exp(c["ab"][1])), c["x"], c["curv"])
     r, v, br, x, curv = best
     edge = None
     if r <= grid[0] * (1 + 1e-12):
