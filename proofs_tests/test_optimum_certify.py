@@ -82,3 +82,20 @@ def test_kink_and_edge_certified():
 def test_other_kinds_are_not_claimed_certified():
     js = finite_optimum(6, 0.5, 1e6, 20, model="paper", exponent=False).to_json()
     assert js["enclosures"] == {} and js["certified_by"].startswith("not certified: spurious_fold")
+
+
+def test_certification_refuses_a_wrong_optimum():
+    """Away from the optimum the sign change is absent and nothing is certified (each test can fail)."""
+    from infoscaling.numeric.errors import VerificationError
+    from infoscaling.numeric.optimum import Problem
+    from infoscaling.numeric.optimum.certify import certify_kink, certify_stationary
+    from infoscaling.numeric.optimum.objective import classify
+
+    for cp, fn in ((1e3, certify_kink), (1e10, certify_stationary)):
+        r = finite_optimum(6, 0.5, cp, 20, exponent=False, certify=False)
+        pb = Problem.create(6, 0.5, cp)
+        with mp.workdps(52):
+            br = classify(pb, r.R)
+            fn(pb, r.R, br, 20)                                 # the optimum itself: certified
+            with pytest.raises(VerificationError):
+                fn(pb, r.R * (1 + mp.mpf("1e-12")), br, 20)     # 1e-12 off: refused
