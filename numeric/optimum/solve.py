@@ -41,7 +41,8 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
 
     A certified enclosure proves the printed digits, so the second solve at 2 dps + 12 digits
     (verification by recomputation) is not needed; the local exponent's digits come from two
-    step sizes instead, and the objective is still checked on both sides of the optimum.
+    step sizes instead.  A stationary optimum's certificate (H from + to -) proves a local
+    maximum; a kink's two sides are checked on the objective.
     """
     from .certify import certify_kink, certify_stationary
 
@@ -56,11 +57,14 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
             alt = (local_exponent(pb, R1, b1, h0=h0, step=100) if kind == "stationary"
                    else kink_exponent(pb, R1, b1, step=100))
             edig = min(agree_digits(e1, alt), w1)
-        hrel = mp.mpf(10) ** (-(dps // 2))
-        v0 = d1["value"]
-        for sgn in (-1, 1):
-            if not objective_at(pb, R1 * (1 + sgn * hrel), x_guess=b1 if b1.sharp else None) < v0:
-                raise VerificationError("objective is not smaller on both sides of the refined optimum")
+        # a certified sign change of dR_learned/dR from + to - already proves a local maximum;
+        # a kink's certificate (eps*(R) - eps changes sign) does not: check its two sides
+        if kind == "kink":
+            hrel = mp.mpf(10) ** (-(dps // 2))
+            v0 = d1["value"]
+            for sgn in (-1, 1):
+                if not objective_at(pb, R1 * (1 + sgn * hrel), x_guess=b1 if b1.sharp else None) < v0:
+                    raise VerificationError("objective is not smaller on both sides of the refined optimum")
     res = make_result(pb, R1, d1, dps=dps, digits=cert["R"].digits, exponent=e1 if exponent else None,
                       exponent_digits=edig, both_sides=True, t0=t0, float_R=Rf, kind=kind)
     res.certified = cert
