@@ -56,3 +56,23 @@ def test_finite_chain_pays_boundary_texts():
 def test_bad_input(kw, arg):
     with pytest.raises(InputError, match=arg):
         intervention_optimum(**kw)
+
+
+# ----------------------------------------------------------------------------- optimum --intervention
+def test_optimum_asymptotic_intervention_cli(capsys):
+    import json
+
+    from infoscaling.numeric.cli import main
+
+    assert main(["optimum", "--dt", "6", "--eps", "0.5", "--asymptotic", "--intervention", "curriculum",
+                 "--dps", "15", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["intervention"] == "curriculum" and out["kappa_star"].startswith("1.00000000000000")
+    assert out["tokens_per_parameter"] == pytest.approx(4.0)
+    assert main(["optimum", "--dt", "6", "--eps", "0.5", "--asymptotic", "--intervention", "none", "--json"]) == 0
+    base = json.loads(capsys.readouterr().out)
+    assert base["kappa_star"].startswith("4.53298961986074877")  # unchanged default path
+    assert main(["optimum", "--dt", "6", "--eps", "0.5", "--compute", "1e12", "--intervention", "design"]) == 2
+    assert "--intervention" in capsys.readouterr().err
+    assert main(["optimum", "--dt", "6", "--eps", "0.5", "--asymptotic", "--intervention", "magic"]) == 2
+    assert "--intervention" in capsys.readouterr().err

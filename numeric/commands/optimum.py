@@ -66,6 +66,9 @@ def register(sub) -> None:
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--compute", default=None, help="compute C' = R T in graph units")
     g.add_argument("--asymptotic", action="store_true", help="the C' -> oo limit (kappa*)")
+    p.add_argument("--intervention", default="none",
+                   help="none|curriculum|design|both (with --asymptotic; numeric/interventions.py)")
+    p.add_argument("--vmax", default="50", help="largest concept degree of the design interventions")
     add_json_flag(p)
     p.set_defaults(func=run_optimum)
 
@@ -102,7 +105,7 @@ def _choices(alpha_variant, model):
 
 
 def compute_optimum(dt, eps, compute=None, asymptotic=False, dps=None, alpha_variant="correct", shift=True,
-                    model="consistent", varsigma="2e5", tau="8e5") -> dict:
+                    model="consistent", varsigma="2e5", tau="8e5", intervention="none", vmax=50) -> dict:
     """``infoscaling optimum`` as a function of plain arguments: the command's JSON object.
 
     Exactly one of ``compute`` (C') and ``asymptotic=True``.  ``shift=False`` is
@@ -113,6 +116,14 @@ def compute_optimum(dt, eps, compute=None, asymptotic=False, dps=None, alpha_var
     _choices(alpha_variant, model)
     vs, tau = _units(varsigma, tau)
     check_problem(dt, eps)
+    if intervention != "none":  # issue 10: the asymptotic rule under an intervention
+        from ..interventions import intervention_optimum
+
+        if not asymptotic:
+            raise input_error("--intervention", intervention, "none with --compute (no finite-length law "
+                              "for coupled chains or LP designs in this model); use --asymptotic")
+        return intervention_optimum(dt, intervention, dps=_dps(dps, 30), vmax=vmax, varsigma=vs, tau=tau,
+                                    eps=eps)
     if asymptotic:
         dps = _dps(dps, 30)
         out = asymptotic_optimum(dt, eps, dps)
@@ -136,7 +147,7 @@ def compute_optimum(dt, eps, compute=None, asymptotic=False, dps=None, alpha_var
 def run_optimum(args) -> dict:
     return compute_optimum(args.dt, args.eps, compute=args.compute, asymptotic=args.asymptotic, dps=args.dps,
                            alpha_variant=args.alpha_variant, shift=not args.no_shift, model=args.model,
-                           varsigma=args.varsigma, tau=args.tau)
+                           varsigma=args.varsigma, tau=args.tau, intervention=args.intervention, vmax=args.vmax)
 
 
 def compute_sweep(dt, eps, c_from, c_to, points, dps=None, alpha_variant="correct", shift=True,
