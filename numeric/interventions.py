@@ -132,7 +132,10 @@ def intervention_optimum(dt, intervention: str = "none", *, dps: int = 20, vmax:
                            unlearned_fraction=None, edge_derivative=None, vmax=vmax,
                            note=f"no concept law with degrees 2..{vmax} learns with Poisson({d}) texts: {exc}")
                 return out
-            kappa = mp.mpf(r.kappa)
+            from infoscaling.derivations.degree import FiniteSupport
+
+            kq = FiniteSupport(r.coeffs).mean_degree() / d  # exact: L'(1)/d_t of the rational law
+            kappa = mp.mpf(kq.p) / kq.q
             out.update(vmax=vmax, lambda_=r.lam, threshold=r.threshold_text, ensemble=r.ensemble,
                        discretisation_gap=r.to_json()["discretisation_gap"])
             note = (f"designed concept law (LP, degrees 2..{vmax}, verified threshold) with Poisson({d}) "
@@ -141,11 +144,12 @@ def intervention_optimum(dt, intervention: str = "none", *, dps: int = 20, vmax:
             from .design import potential_design
 
             r = potential_design(d, vmax)
-            kappa = mp.mpf(r["kappa"])
+            kq = r["kappa_exact"]
+            kappa = mp.mpf(kq.p) / kq.q
             out.update(vmax=vmax, lambda_=r["lambda"], min_potential=r["min_potential"])
             note = (f"designed concept law (potential LP, degrees 2..{vmax}) on a coupled chain, L, w -> oo "
                     "(threshold saturation); no error floor")
-        out["kappa_star"] = fmt(kappa, dps) if intervention in ("none", "curriculum") else float(kappa)
+        out["kappa_star"] = fmt(kappa, dps)  # designs: exact L'(1)/d_t of the designed rational law
         out["R_over_sqrt_C"] = fmt(1 / mp.sqrt(kappa), min(dps, 15))
         out["T_over_sqrt_C"] = fmt(mp.sqrt(kappa), min(dps, 15))
         out["tokens_per_parameter"] = float(kappa) * tau / varsigma
