@@ -181,10 +181,14 @@ def run_campaign(store, ensemble=None, law=None, n=None, eps=None, trials=None, 
                 with owned, _sigterm_as_interrupt(), progress_bar(total, f"campaign {grid.spec}", enabled=progress, initial=reused,
                                          log_every=log_every, unit="trials") as update:
                     if grid.kind == "peeling":
+                        import functools
+
                         from ..peeling import _warm_kernels
 
-                        # load the compiled kernels where chunks run (forked local workers inherit them)
-                        eng.prepare(_warm_kernels)
+                        # load the compiled kernels where chunks run (forked local workers inherit
+                        # them); one ensemble per campaign, so one sampler kind
+                        kind = next(iter(targets.values())).kind
+                        eng.prepare(functools.partial(_warm_kernels, kind))
                     inflight: dict = {}  # index -> task, for the tasks submitted and not yet stored
 
                     def feed():
