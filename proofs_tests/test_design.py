@@ -94,16 +94,15 @@ def test_potential_design_is_a_relaxation_and_respects_the_peeling_floor():
 def test_heavy_tail_rates_approach_capacity():
     """lambda_D with rho = Poisson(H(D)/eps): threshold eps (stability), gap eps/D -> 0.
 
-    The threshold is checked on eps(x) directly (mpmath, fine grid incl. x -> 0):
-    numeric.thresholds.bp_threshold cannot refine the critical points of these
-    nearly flat curves for D >= 5 (reported); for D = 2 it is used.
+    The threshold is verified twice: by numeric.thresholds.bp_threshold (limited by
+    stability, exactly eps) and on eps(x) directly (mpmath, fine grid incl. x -> 0).
     """
     eps = sp.Rational(1, 2)
     gaps = []
     for D in (2, 5, 10, 20):
         ens = dd.heavy_tail_pair(D, eps)
-        if D == 2:
-            assert bp_threshold(ens, dps=15).value >= 0.5 - 1e-15
+        thr = bp_threshold(ens, dps=15)
+        assert thr.value >= 0.5 - 1e-15 and thr.limited_by == "stability"
         f = sp.lambdify(dd.X, ens.eps_of_x(dd.X), "mpmath")
         with mp.workdps(80):  # 1 - rho(1 - x) cancels ~log10(1/x) digits near 0
             xs = [mp.mpf(10) ** (-k / mp.mpf(4)) for k in range(1, 48)] + [mp.mpf(k) / 400 for k in range(1, 401)]
@@ -113,10 +112,6 @@ def test_heavy_tail_rates_approach_capacity():
     assert gaps[-1] == pytest.approx(0.5 / 20)
 
 
-@pytest.mark.xfail(strict=True, raises=Exception,
-                   reason="numeric.evaluate.critical_brackets finds spurious sign changes of eps'(x) "
-                          "below x ~ 1e-13 for the flat eps(x) of heavy-tail laws (cancellation noise "
-                          "~ 10^-60 / x^2 at the 60-digit scan); bp_threshold then fails to refine (reported)")
 def test_heavy_tail_kind_with_fixed_check():
     r = design("poisson:4", "0.5", 10, kind="heavy-tail")
     assert r.threshold_value >= 0.5
