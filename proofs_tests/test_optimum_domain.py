@@ -119,3 +119,14 @@ def test_sweep_points_limit_from_cost_model(capsys):
     assert rc == 2 and "--points" in err and time.perf_counter() - t < 5
     rc = main(["sweep", "--dt", "6", "--eps", "0.5", "--from", "1e4", "--to", "1e6", "--points", "0"])
     assert rc == 2 and "--points" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cp, dps", [(1e32, 10), (1e40, 10), (1e60, 10), (1e60, 15)])
+def test_low_dps_at_huge_compute(cp, dps):
+    """Was: TypeError (exit 3) -- at dps + 12 working digits the binomial formulas keep only
+    ~dps + 12 - log10(R) digits, the float curvature seed ruined the secant (R* = 1e24 at
+    C' = 1e32); and at C' = 1e60, dps = 10 the enclosure could not be separated from the kink."""
+    r = finite_optimum(6, 0.5, cp, dps)
+    js = r.to_json()
+    assert r.kind == "stationary" and r.digits >= dps and set(js["enclosures"]) == {"R", "T", "threshold"}
+    assert abs(float(r.R) / math.sqrt(cp) - float(1 / mp.sqrt(kappa_star_value(6, 30)))) < 1e-6

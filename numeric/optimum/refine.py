@@ -129,8 +129,11 @@ def _secant(H, R0, x0, tol, a, b, slope=None, rel0=None):
         if step <= tol ** mp.mpf("0.6") * abs(Rn):
             # superlinear convergence: the next secant iterate is within ~step^1.6 <= tol;
             # return it without a further evaluation (H there is 0 up to O(step^2)).
-            # The caller verifies by agreement with an independent higher-precision solve.
-            return Rn - hn / slope, brn, mp.mpf(0), slope
+            # The caller verifies (certificate, or agreement with a higher-precision solve).
+            final = Rn - hn / slope
+            if not (a < final < b) or abs(final - Rn) > 2 * step:
+                return None  # a slope ruined by noise (e.g. a float curvature seed at huge C')
+            return final, brn, mp.mpf(0), slope
     return None
 
 

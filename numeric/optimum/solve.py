@@ -123,7 +123,10 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
     t0 = time.perf_counter() if t0 is None else t0
     cp, dtf = pb.cp, pb.dt
     Rf, vf, edge, bracket, xf, curv = float_optimum(pb, grid_points, warm)
-    w1, w2 = dps + 12, 2 * dps + 12
+    # the binomial formulas lose about log10(R) ~ log10(C')/2 digits to cancellation (terms like
+    # (T - 1) p against T p): carry them as guard digits
+    extra = max(0, int(math.log10(cp) / 2))
+    w1, w2 = dps + 12 + extra, 2 * dps + 12 + extra
 
     def edge_result(edge):
         # at R = d_t exactly p = 1 (every text holds every concept) and the objective drops: the
