@@ -72,6 +72,7 @@ __all__ = [
     "parse_side_spec",
     "parse_ensemble_spec",
     "parse_law_spec",
+    "powerlaw_tail_fraction",
     "MAX_DEGREE",
     "MAX_TERMS",
     "MAX_LAW_TERMS",
@@ -461,6 +462,22 @@ def _scaled_zeta(s: float, a: int, terms: int = 20) -> float:
     head = sum((k / a) ** -s for k in range(a, n))
     r = (n / a) ** -s
     return head + r * (n / (s - 1) + 0.5 + s / (12 * n) - s * (s + 1) * (s + 2) / (720 * n**3))
+
+
+def powerlaw_tail_fraction(tau: float, kmin: int) -> float:
+    """P(K >= kmin) for the pure power law p_k = k^-tau / zeta(tau), k >= 1 (float, tau > 1).
+
+    Examples
+    --------
+    >>> powerlaw_tail_fraction(2.5, 1)
+    1.0
+    >>> powerlaw_tail_fraction(1000, 1000) < 1e-300
+    True
+    """
+    if kmin <= 1:
+        return 1.0
+    log_p = -tau * math.log(kmin) + math.log(_scaled_zeta(tau, kmin)) - math.log(_scaled_zeta(tau, 1))
+    return math.exp(log_p) if log_p > -745 else 0.0
 
 
 def _powerlaw_mean(tau: float, kmin: int, kmax: int | None) -> float:

@@ -40,10 +40,10 @@ import time
 
 import numba
 import numpy as np
-from infoscaling.derivations.specs import LawSpec, ProjectionSpec, SpecError, parse_law_spec
+from infoscaling.derivations.specs import LawSpec, ProjectionSpec, SpecError, parse_law_spec, powerlaw_tail_fraction
 
 from . import validate
-from .errors import input_error
+from .errors import LimitError, input_error
 from .executor import get_engine, run_tasks
 from .jit import note_if_compiling
 from .rng import resolve, root_sequence
@@ -84,15 +84,33 @@ def _law(law) -> LawSpec | ProjectionSpec:
 # degree samplers
 # ------------------------------------------------------------------------------------
 
-def _finite_probs(law: LawSpec) -> np.ndarray:
+def _finite_probs(law: LawSpec) -> tuple[int, np.ndarray]:
+    """``(offset, p)``: degree ``offset + i`` has probability ``p[i]`` (power-law weights scaled by kmin)."""
     if law.family == "powerlaw":
         tau, kmin, kmax = law.params
         k = np.arange(int(kmin), int(kmax) + 1, dtype=float)
-        w = np.zeros(int(kmax) + 1)
-        w[int(kmin):] = k ** (-float(tau))
-    else:
-        w = np.array([float(v) for v in law.params], dtype=float)
-    return w / w.sum()
+        w = (k / float(kmin)) ** (-float(tau))
+        return int(kmin), w / w.sum()
+    w = np.array([float(v) for v in law.params], dtype=float)
+    return 0, w / w.sum()
+
+
+#: Smallest acceptance rate of the rejection sampler of a power law without cutoff (zipf
+#: draws conditioned on k >= kmin); below it the law is refused with the advice to give kmax.
+MIN_ZIPF_ACCEPTANCE = 1e-2
+
+
+def _check_sampler(law) -> None:
+    """Refuse (LimitError naming LAW) a law whose exact sampler would not finish in bounded time."""
+    laws = (law.actor, law.group) if isinstance(law, ProjectionSpec) else (law,)
+    for one in laws:
+        if one.family == "powerlaw" and one.params[2] is None and int(one.params[1]) > 1:
+            acc = powerlaw_tail_fraction(float(one.params[0]), int(one.params[1]))
+            if acc < MIN_ZIPF_ACCEPTANCE:
+                raise LimitError(
+                    f"LAW: {one.spec()} without a cutoff is sampled by conditioning zipf draws on k >= kmin, "
+                    f"which would accept only {acc:.3g} of them (at least {MIN_ZIPF_ACCEPTANCE:g} needed); "
+                    f"give kmax (powerlaw:tau,kmin,kmax is sampled from a table)", "LAW")
 
 
 def sample_degrees(law, n: int, rng=None) -> np.ndarray:
@@ -122,6 +140,7 @@ def sample_degrees(law, n: int, rng=None) -> np.ndarray:
             return np.zeros(n, dtype=np.int64)
         return (rng.geometric(1.0 - a, n) - 1).astype(np.int64)
     if family == "powerlaw" and par[2] is None:
+        _check_sampler(law)
         tau, kmin = float(par[0]), int(par[1])
         out = rng.zipf(tau, n).astype(np.int64)
         bad = out < kmin
@@ -130,8 +149,8 @@ def sample_degrees(law, n: int, rng=None) -> np.ndarray:
             bad = out < kmin
         return out
     if family in ("poly", "powerlaw"):
-        p = _finite_probs(law)
-        return rng.choice(len(p), size=n, p=p).astype(np.int64)
+        offset, p = _finite_probs(law)
+        return offset + rng.choice(len(p), size=n, p=p).astype(np.int64)
     raise ValueError(f"no sampler for law {law.spec()}")  # pragma: no cover
 
 
@@ -461,6 +480,7 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
     seed = validate.seed(seed)
     workers = validate.workers(workers)
     confidence = validate.confidence(confidence)
+    _check_sampler(law)
     need, steps = graph_cost(law, n)
     engine = get_engine(workers)
     validate.memory(need, "--n", f"one graph of {law.spec()} with n = {n}",

@@ -208,3 +208,15 @@ def test_simulate_path_imports_no_sympy_scipy_stats_matplotlib(argv):
     assert simulator in modules  # the parse really saw the simulator's imports
     heavy = {m for m in modules if m.split(".")[0] in ("sympy", "matplotlib") or m.startswith("scipy.stats")}
     assert not heavy, sorted(heavy)[:10]
+
+
+def test_powerlaw_cutoff_far_from_zero_is_sampled_from_its_own_range():
+    """powerlaw:tau,kmin,kmax with kmin = 1e6: the table covers [kmin, kmax] only (not 1e6 zeros)."""
+    import numpy as np
+    from infoscaling.numeric.graphsim import sample_degrees
+
+    deg = sample_degrees("powerlaw:3,1000000,1000003", 20_000, np.random.default_rng(3))
+    assert deg.min() >= 1_000_000 and deg.max() <= 1_000_003
+    # p_k ~ k^-3 over four nearly equal k: each within 1% of a quarter
+    counts = np.bincount(deg - 1_000_000, minlength=4)
+    assert np.all(np.abs(counts / 20_000 - 0.25) < 0.02), counts

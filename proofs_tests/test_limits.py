@@ -40,6 +40,7 @@ REFUSED = [
      "--points", "at most 1800 s"),
     (["scaling-params", "regular:3/poly:" + ",".join(["1/12"] * 12)], "ENSEMBLE", "limited to 8"),
     (["giant", "regular:30000"], "law", "documented limit"),
+    (["simulate", "giant", "powerlaw:1000,1000", "--n", "1e3", "--trials", "2"], "LAW", "give kmax"),
     (["giant", "powerlaw:2.5,1,20000"], "law", "limited to 5000"),
 ]
 
