@@ -164,6 +164,13 @@ def argv_for(draw, key: str, deep: bool):
     return out
 
 
+@pytest.fixture(autouse=True)
+def _work_in_a_temporary_folder(tmp_path, monkeypatch):
+    """Fuzzed arguments can name relative output paths (a stray '7725' after --output):
+    every call runs in a temporary working folder, never in the repository."""
+    monkeypatch.chdir(tmp_path)
+
+
 def check_call(argv: list[str], seconds: float = CALL_SECONDS) -> None:
     """Run ``main(argv)`` and assert the CLI contract for failures."""
     out, err = io.StringIO(), io.StringIO()
