@@ -62,8 +62,10 @@ def test_large_compute_consistent(cp):
     assert -1e-6 < gap < 0
 
 
-@pytest.mark.parametrize("cp", [1e32, 1e40, 1e60])
-def test_large_compute_paper(cp):
+@pytest.mark.parametrize("cp", [24, 30, 1e32, 1e40, 1e60])
+def test_extreme_compute_paper(cp):
+    """Was: 'could not be bracketed' at the smallest legal C' (the fold lies beyond the float
+    stage's Poisson-limit sharpness test: undamped 2x2 Newton diverged from there) and at C' >= 1e32."""
     r = finite_optimum(6, 0.5, cp, 20, model="paper", exponent=False)
     assert r.to_json()["optimum_kind"] == "spurious_fold" and r.digits >= 20
 
