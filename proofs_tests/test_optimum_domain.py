@@ -132,3 +132,18 @@ def test_low_dps_at_huge_compute(cp, dps):
     js = r.to_json()
     assert r.kind == "stationary" and r.digits >= dps and set(js["enclosures"]) == {"R", "T", "threshold"}
     assert abs(float(r.R) / math.sqrt(cp) - float(1 / mp.sqrt(kappa_star_value(6, 30)))) < 1e-6
+
+
+def test_batched_sweep_equals_single_points():
+    """The sweep's float stage runs for all points at once and warm-starts the secant; the
+    answers are those of independent single-point solves."""
+    from infoscaling.numeric.optimum import sweep
+
+    cps = [24.0, 1e3, 3.7e5, 1e9, 2e14, 1e20]
+    for model in ("consistent", "paper"):
+        rows = sweep(6, "0.5", cps, 20, exponent=False, model=model)
+        for cp, r in zip(cps, rows):
+            one = finite_optimum(6, "0.5", cp, 20, exponent=False, model=model).to_json()
+            js = r.to_json()
+            assert (js["R"], js["T"], js["threshold"], js["optimum_kind"]) == \
+                (one["R"], one["T"], one["threshold"], one["optimum_kind"]), (model, cp)

@@ -22,7 +22,7 @@ from .. import validate
 from ..cli import CommandResult, add_json_flag, dumps
 from ..errors import input_error
 from ..io import atomic_write, check_output_path
-from ..optimum import MAX_OPT_DPS, asymptotic_optimum, check_problem, finite_optimum
+from ..optimum import MAX_OPT_DPS, asymptotic_optimum, check_problem, finite_optimum, sweep
 from ..precision import VerificationError, check_dps
 from ..progress import progress_bar
 
@@ -170,20 +170,18 @@ def compute_sweep(dt, eps, c_from, c_to, points, dps=None, alpha_variant="correc
     check_problem(dt, eps, c2)
     grid = np.logspace(math.log10(c1), math.log10(c2), k) if k > 1 else np.array([c1])
     rows = []
-    ratio = None
     with progress_bar(k, "sweep") as update:
-        for i, cp in enumerate(grid):
-            warm = None if ratio is None else ratio * math.sqrt(cp)
-            try:
-                r = finite_optimum(dt, eps, float(cp), dps, alpha_variant=alpha_variant,
-                                   shift=shift, warm=warm, exponent=exponent, model=model)
-            except VerificationError as exc:  # not bad input: exit 1 with the reason
-                raise VerificationError(f"sweep at C' = {cp!r}: numerical verification failed ({exc})") from None
-            ratio = float(r.R) / math.sqrt(cp)
+        # float stage vectorised across all points, then each point refined and certified with
+        # the previous point's secant slope as warm start (numeric.optimum.sweep)
+        try:
+            results = sweep(dt, eps, [float(cp) for cp in grid], dps, alpha_variant=alpha_variant, shift=shift,
+                            exponent=exponent, model=model, progress=update)
+        except VerificationError as exc:  # not bad input: exit 1 with the reason
+            raise VerificationError(f"sweep: numerical verification failed ({exc})") from None
+        for cp, r in zip(grid, results):
             row = r.to_json(vs, tau)
             row["C_prime"] = repr(float(cp))
             rows.append(row)
-            update(i + 1)
     return {"rows": rows, "dt": str(dt), "eps": str(eps), "points": k, "dps": dps,
             "varsigma": vs, "tau": tau, "alpha_variant": alpha_variant,
             "shift": shift, "model": model}

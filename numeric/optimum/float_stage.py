@@ -16,7 +16,8 @@ import numpy as np
 
 from .problem import Problem
 
-__all__ = ["objective_float", "objective_float_at", "float_optimum", "compute_optimal_path", "vroot"]
+__all__ = ["objective_float", "objective_float_at", "float_optimum", "float_optima", "compute_optimal_path",
+           "vroot"]
 
 
 def _lambertw(z, branch):
@@ -34,12 +35,12 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
     return objective_float_at(pb, R)
 
 
-def objective_float_at(pb: Problem, R):
-    """:func:`objective_float` for a built :class:`Problem`."""
+def objective_float_at(pb: Problem, R, cp=None):
+    """:func:`objective_float` for a built :class:`Problem` (``cp``: an array of C' per R, optional)."""
     nf = pb.nf
     dt, eps, model = pb.dt, pb.eps, pb.model
     R = np.atleast_1d(np.asarray(R, dtype=float))
-    T = pb.cp / R
+    T = (pb.cp if cp is None else cp) / R
     a = dt * T / R
     val = np.empty_like(R)
     xs = np.full_like(R, np.nan)
@@ -187,49 +188,73 @@ def float_optimum(pb: Problem, grid_points=120, warm=None, zoom_levels=6, zoom_p
     ``x`` the critical point at R (nan when the ensemble has no jump there) and
     ``curvature`` the float second derivative of the objective at R (or None).
     """
-    cp, dt = pb.cp, pb.dt
-    lo, hi = math.log(dt), math.log(cp)
-    grid = np.exp(np.linspace(lo, hi, grid_points))
-    if warm is not None and lo < math.log(warm) < hi:
-        # densify around the warm start (the global grid is always scanned as well)
-        extra = warm * np.exp(np.linspace(-0.2, 0.2, 9))
-        extra = extra[(extra > grid[0]) & (extra < grid[-1])]  # stay inside [d_t, C']
-        grid = np.unique(np.concatenate([grid, extra]))
-    vals, xs, sharp = objective_float_at(pb, grid)
-    k = len(grid)
-    cand = [i for i in range(k) if np.isfinite(vals[i])
-            and vals[i] >= (vals[i - 1] if i > 0 else -np.inf)
-            and vals[i] >= (vals[i + 1] if i < k - 1 else -np.inf)]
-    # a maximum just before a drop (the jump appears or disappears between two grid points) is
-    # not a grid local maximum: the sharp-side point of every change of formula is a candidate
-    edges = [i for i in range(k) if sharp[i] and np.isfinite(vals[i])
-             and ((i > 0 and not sharp[i - 1]) or (i < k - 1 and not sharp[i + 1]))]
-    cand = sorted(set(cand) | set(edges))
-    # The objective is R (1 - delta) with delta >= 0, so a grid cell (R_{i-1}, R_{i+1}) with
-    # R_{i+1} below the best grid value cannot hold the maximum.  (A physical learner also has
-    # R_learned <= T, but the paper's objective breaks that bound at its spurious optimum, so it
-    # must not be used to prune: it pruned every cell there.)
-    top = max(vals[i] for i in cand)
-    cand = [i for i in cand if grid[min(i + 1, k - 1)] >= top]
-    best = None
-    # interior candidates are zoomed together: one vectorised evaluation per level for all of them
+    return float_optima([pb], grid_points, [warm], zoom_levels, zoom_points)[0]
+
+
+def float_optima(pbs, grid_points=120, warms=None, zoom_levels=6, zoom_points=16):
+    """:func:`float_optimum` for many problems that differ only in C', vectorised across them.
+
+    Every stage (the global grids, each zoom level, the parabolic vertices) is one vectorised
+    evaluation for all problems and all their candidates together.
+    """
+    pb0 = pbs[0]
+    warms = warms if warms is not None else [None] * len(pbs)
+    grids = []
+    for pb, warm in zip(pbs, warms):
+        lo, hi = math.log(pb.dt), math.log(pb.cp)
+        grid = np.exp(np.linspace(lo, hi, grid_points))
+        if warm is not None and lo < math.log(warm) < hi:
+            # densify around the warm start (the global grid is always scanned as well)
+            extra = warm * np.exp(np.linspace(-0.2, 0.2, 9))
+            extra = extra[(extra > grid[0]) & (extra < grid[-1])]  # stay inside [d_t, C']
+            grid = np.unique(np.concatenate([grid, extra]))
+        grids.append(grid)
+
+    def evaluate(Rs, owners):
+        """The objective at R values belonging to problems ``owners`` (one call)."""
+        cps = np.array([pbs[o].cp for o in owners], dtype=float)
+        return objective_float_at(pb0, np.asarray(Rs, dtype=float), cp=cps)
+
+    sizes = [len(g) for g in grids]
+    allv, allx, alls = evaluate(np.concatenate(grids), np.repeat(np.arange(len(pbs)), sizes))
+    offs = np.concatenate([[0], np.cumsum(sizes)])
+    best = [None] * len(pbs)
     st = []
-    for i in cand:
-        if i == 0 or i == k - 1:
-            br = (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
-            if best is None or vals[i] > best[1]:
-                best = (grid[i], vals[i], br, xs[i], None)
-            continue
-        sb = math.log(grid[i])
-        st.append({"r": grid[i], "v": vals[i], "x": xs[i], "sb": sb, "zl": None,
-                   "half": max(math.log(grid[i + 1]) - sb, sb - math.log(grid[i - 1]))})
+    for n, (pb, grid) in enumerate(zip(pbs, grids)):
+        vals, xs, sharp = (a[offs[n]:offs[n + 1]] for a in (allv, allx, alls))
+        k = len(grid)
+        cand = [i for i in range(k) if np.isfinite(vals[i])
+                and vals[i] >= (vals[i - 1] if i > 0 else -np.inf)
+                and vals[i] >= (vals[i + 1] if i < k - 1 else -np.inf)]
+        # a maximum just before a drop (the jump appears or disappears between two grid points) is
+        # not a grid local maximum: the sharp-side point of every change of formula is a candidate
+        edges = [i for i in range(k) if sharp[i] and np.isfinite(vals[i])
+                 and ((i > 0 and not sharp[i - 1]) or (i < k - 1 and not sharp[i + 1]))]
+        cand = sorted(set(cand) | set(edges))
+        # The objective is R (1 - delta) with delta >= 0, so a grid cell (R_{i-1}, R_{i+1}) with
+        # R_{i+1} below the best grid value cannot hold the maximum.  (A physical learner also has
+        # R_learned <= T, but the paper's objective breaks that bound at its spurious optimum, so
+        # it must not be used to prune: it pruned every cell there.)
+        top = max(vals[i] for i in cand)
+        cand = [i for i in cand if grid[min(i + 1, k - 1)] >= top]
+        lo, hi = math.log(pb.dt), math.log(pb.cp)
+        for i in cand:
+            if i == 0 or i == k - 1:
+                br = (grid[max(i - 1, 0)], grid[min(i + 1, k - 1)])
+                if best[n] is None or vals[i] > best[n][1]:
+                    best[n] = (grid[i], vals[i], br, xs[i], None)
+                continue
+            sb = math.log(grid[i])
+            st.append({"n": n, "lo": lo, "hi": hi, "r": grid[i], "v": vals[i], "x": xs[i], "sb": sb,
+                       "zl": None, "half": max(math.log(grid[i + 1]) - sb, sb - math.log(grid[i - 1]))})
     for _ in range(zoom_levels if st else 0):
         # windows are centred on the best point so far (it may sit just before a drop)
-        zs = [np.linspace(max(c["sb"] - c["half"], lo), min(c["sb"] + c["half"], hi), zoom_points) for c in st]
-        zv_all, zx_all, _ = objective_float_at(pb, np.exp(np.concatenate(zs)))
-        for n, (c, z) in enumerate(zip(st, zs)):
-            zv = zv_all[n * zoom_points:(n + 1) * zoom_points]
-            zx = zx_all[n * zoom_points:(n + 1) * zoom_points]
+        zs = [np.linspace(max(c["sb"] - c["half"], c["lo"]), min(c["sb"] + c["half"], c["hi"]), zoom_points)
+              for c in st]
+        zv_all, zx_all, _ = evaluate(np.exp(np.concatenate(zs)), np.repeat([c["n"] for c in st], zoom_points))
+        for m, (c, z) in enumerate(zip(st, zs)):
+            zv = zv_all[m * zoom_points:(m + 1) * zoom_points]
+            zx = zx_all[m * zoom_points:(m + 1) * zoom_points]
             j = int(np.argmax(zv))
             if zv[j] >= c["v"]:
                 c.update(r=math.exp(z[j]), v=zv[j], x=zx[j], sb=z[j])
@@ -239,7 +264,7 @@ def float_optimum(pb: Problem, grid_points=120, warm=None, zoom_levels=6, zoom_p
     vertex = []
     for c in st:
         c["curv"] = None
-        c["ab"] = (max(c["sb"] - c["half"], lo), min(c["sb"] + c["half"], hi))
+        c["ab"] = (max(c["sb"] - c["half"], c["lo"]), min(c["sb"] + c["half"], c["hi"]))
         if c["zl"] is not None:
             s0, s1, s2, f0, f1, f2 = c["zl"]
             # second derivative in s = log R -> d^2 R_learned/dR^2 ~ f''(s)/R^2 at the maximum
@@ -251,20 +276,23 @@ def float_optimum(pb: Problem, grid_points=120, warm=None, zoom_levels=6, zoom_p
                 if c["ab"][0] < sv < c["ab"][1]:
                     vertex.append((c, sv))
     if vertex:
-        pv, px, _ = objective_float_at(pb, np.exp(np.array([sv for _, sv in vertex])))
+        pv, px, _ = evaluate(np.exp(np.array([sv for _, sv in vertex])), [c["n"] for c, _ in vertex])
         for (c, sv), v_, x_ in zip(vertex, pv, px):
             if v_ >= c["v"]:
                 c.update(r=math.exp(sv), v=v_, x=x_)
     for c in st:
-        if best is None or c["v"] > best[1]:
-            best = (c["r"], c["v"], (math.exp(c["ab"][0]), math.exp(c["ab"][1])), c["x"], c["curv"])
-    r, v, br, x, curv = best
-    edge = None
-    if r <= grid[0] * (1 + 1e-12):
-        edge = "lower"
-    elif r >= grid[-1] * (1 - 1e-12):
-        edge = "upper"
-    return r, v, edge, br, x, curv
+        n = c["n"]
+        if best[n] is None or c["v"] > best[n][1]:
+            best[n] = (c["r"], c["v"], (math.exp(c["ab"][0]), math.exp(c["ab"][1])), c["x"], c["curv"])
+    out = []
+    for grid, (r, v, br, x, curv) in zip(grids, best):
+        edge = None
+        if r <= grid[0] * (1 + 1e-12):
+            edge = "lower"
+        elif r >= grid[-1] * (1 - 1e-12):
+            edge = "upper"
+        out.append((r, v, edge, br, x, curv))
+    return out
 
 
 def compute_optimal_path(dt, eps, c_prime_grid, *, alpha_variant="correct", shift=True,

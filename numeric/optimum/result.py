@@ -41,6 +41,8 @@ class OptimumResult:
     kind: str = "stationary"
     #: ``{"R", "T", "threshold"}`` -> :class:`numeric.certify.Certified` (stationary optima), else None
     certified: dict | None = None
+    #: the secant's final dH/dR (a warm start for the next point of a sweep), or None
+    mp_slope: object = None
 
     def to_json(self, varsigma=2e5, tau=8e5) -> dict:
         with mp.workdps(self.dps + 20):

@@ -36,7 +36,8 @@ def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, r
         return kind, R, br, d, ex, sl, h0
 
 
-def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, exponent, t0, Rf, h0=None):
+def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, exponent, t0, Rf, h0=None,
+                                  s1=None):
     """The result from the first-precision solve when ball arithmetic certifies it, else None.
 
     A certified enclosure proves the printed digits, so the second solve at 2 dps + 12 digits
@@ -68,6 +69,7 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
     res = make_result(pb, R1, d1, dps=dps, digits=cert["R"].digits, exponent=e1 if exponent else None,
                       exponent_digits=edig, both_sides=True, t0=t0, float_R=Rf, kind=kind)
     res.certified = cert
+    res.mp_slope = s1
     return res
 
 
@@ -114,15 +116,21 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
 
 
 def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent: bool = True,
-          t0: float | None = None, certify: bool = True) -> OptimumResult:
+          t0: float | None = None, certify: bool = True, float_result=None,
+          slope_hint=None) -> OptimumResult:
     """:func:`finite_optimum` for a built :class:`Problem` (``dps`` already validated).
 
     A stationary optimum's R, T and threshold are certified by ball arithmetic
-    (:mod:`numeric.optimum.certify`) unless ``certify=False``.
+    (:mod:`numeric.optimum.certify`) unless ``certify=False``.  ``float_result`` is this
+    problem's :func:`float_optimum` when already computed (sweeps compute them together);
+    ``slope_hint`` seeds the secant with dH/dR (a sweep's previous point, scaled).
     """
     t0 = time.perf_counter() if t0 is None else t0
     cp, dtf = pb.cp, pb.dt
-    Rf, vf, edge, bracket, xf, curv = float_optimum(pb, grid_points, warm)
+    Rf, vf, edge, bracket, xf, curv = (float_result if float_result is not None
+                                       else float_optimum(pb, grid_points, warm))
+    if slope_hint is not None:
+        curv = slope_hint
     # the binomial formulas lose about log10(R) ~ log10(C')/2 digits to cancellation (terms like
     # (T - 1) p against T p): carry them as guard digits
     extra = max(0, int(math.log10(cp) / 2))
@@ -164,7 +172,7 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
     if abs(R1 / cp - 1) < mp.mpf("1e-9"):
         return edge_result("upper")
     if certify and k1 in ("stationary", "kink"):
-        fast = _certified_at_first_precision(pb, dps, w1, k1, R1, b1, e1, exponent, t0, Rf, h1)
+        fast = _certified_at_first_precision(pb, dps, w1, k1, R1, b1, e1, exponent, t0, Rf, h1, s1)
         if fast is not None:
             return fast
     x1 = b1 if b1.sharp else None
@@ -204,20 +212,31 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
 
 
 def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=True,
-          progress=None, exponent=True, model="consistent") -> list[OptimumResult]:
-    """Optima along a list of C' values with warm starts (R*/sqrt(C') carried over)."""
+          progress=None, exponent=True, model="consistent", certify=True) -> list[OptimumResult]:
+    """Optima along a list of C' values.
+
+    The float stage runs for all points together (:func:`float_optima`: one vectorised
+    evaluation per stage), then each point is refined and certified with a warm start: the
+    secant's slope dH/dR from the previous stationary point, scaled by R_prev/R (H is
+    dimensionless in R log-space, so dH/dR ~ 1/R).
+    """
+    from .float_stage import float_optima
+
     dps = check_dps(dps)
     if dps > MAX_OPT_DPS:
         raise InputError(f"dps must be <= {MAX_OPT_DPS} for the optimiser, got {dps}", "dps")
     base = Problem.create(dt, eps, alpha_variant=alpha_variant, shift=shift, model=model)
+    pbs = [base.at(cp) for cp in c_primes]
+    floats = float_optima(pbs) if pbs else []
     out = []
-    ratio = None
-    for i, cp in enumerate(c_primes):
-        pb = base.at(cp)
-        warm = None if ratio is None else ratio * math.sqrt(pb.cp)
-        r = solve(pb, dps, warm=warm, exponent=exponent)
-        ratio = float(r.R) / math.sqrt(pb.cp)
+    prev = None
+    for i, (pb, fr) in enumerate(zip(pbs, floats)):
+        hint = None
+        if prev is not None and getattr(prev, "mp_slope", None) is not None and prev.kind == "stationary":
+            hint = prev.mp_slope * prev.R / mp.mpf(fr[0])
+        r = solve(pb, dps, exponent=exponent, certify=certify, float_result=fr, slope_hint=hint)
         out.append(r)
+        prev = r
         if progress is not None:
             progress(i + 1)
     return out
