@@ -160,7 +160,8 @@ def huber_objective(theta, logN, logD, logL, delta=1e-3):
     return float(np.sum(hub)), g
 
 
-def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highest: int = 5) -> dict:
+def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highest: int = 5,
+                polish: int | None = None) -> dict:
     """Refit L = E + A/N^alpha + B/D^beta with Hoffmann's Huber procedure.
 
     Parameters
@@ -171,16 +172,23 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
         Huber threshold (1e-3 as Hoffmann et al.).
     grid : {"quick", "full"}
         Initialisation grid: "full" is Epoch's (alpha, beta in 0..2 step 0.5,
-        e in -1..1.5 step 0.5, a, b in 0..25 step 5: 4500 starts); "quick" a
+        e in -1..1.5 step 0.5, a, b in 0..25 step 5: 5400 starts); "quick" a
         2x2x2x2x1 subset (16 starts; the same optimum on this data).
     drop_highest : int
         Highest-loss points removed before fitting (5, as Epoch).
+    polish : int, optional
+        Run L-BFGS only from the ``polish`` grid points with the lowest Huber
+        objective (every grid point is evaluated; default: from all of them).
+        The full grid's 5400 starts take about 0.3 s each on a loaded 2-core
+        machine; screened to 64 they reach Epoch's optimum in ~30 s.  Screening
+        is a heuristic (on the 16-point quick grid the best start by objective
+        does not lead to the optimum): a caller must check the fit it gets.
 
     Returns
     -------
     dict
         ``E, A, B, alpha, beta, a (= beta/(alpha+beta)), b, objective, points,
-        starts, converged_starts`` and ``a_minus_half``.
+        starts, screened, converged_starts`` and ``a_minus_half``.
 
     Raises
     ------
@@ -198,10 +206,18 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
         axes = ([5, 20], [5, 20], [0, 1], [0.5, 1], [0.5])
     else:
         raise ValueError(f"grid must be 'quick' or 'full', got {grid!r}")
+    if polish is not None and (isinstance(polish, bool) or not isinstance(polish, int) or polish < 1):
+        raise ValueError(f"polish must be a positive integer, got {polish!r}")
+    points = list(itertools.product(*axes))
+    screened = len(points)
+    if polish is not None and polish < len(points):
+        vals = [huber_objective(np.array(th0, dtype=float), logN, logD, logL, delta)[0] for th0 in points]
+        keep = sorted(np.argsort(vals, kind="stable")[:polish])
+        points = [points[i] for i in keep]
     best = None
     conv = 0
     starts = 0
-    for th0 in itertools.product(*axes):
+    for th0 in points:
         starts += 1
         res = sopt.minimize(huber_objective, np.array(th0, dtype=float), args=(logN, logD, logL, delta),
                             jac=True, method="L-BFGS-B")
@@ -217,5 +233,5 @@ def huber_refit(path=None, delta: float = 1e-3, grid: str = "quick", drop_highes
         "E": math.exp(e_), "A": math.exp(a_), "B": math.exp(b_), "alpha": float(al), "beta": float(be),
         "a": float(be / (al + be)), "b": float(al / (al + be)), "a_minus_half": float(be / (al + be) - 0.5),
         "objective": float(best.fun), "points": int(len(L)), "dropped": drop_highest,
-        "starts": starts, "converged_starts": conv, "delta": delta, "grid": grid,
+        "starts": starts, "screened": screened, "converged_starts": conv, "delta": delta, "grid": grid,
     }

@@ -86,3 +86,32 @@ def test_huber_gradient_matches_finite_differences():
 def test_refit_grid_validation():
     with pytest.raises(ValueError, match="grid"):
         nch.huber_refit(grid="huge")
+    for bad in (0, -3, True, 2.5):
+        with pytest.raises(ValueError, match="polish"):
+            nch.huber_refit(grid="quick", polish=bad)
+
+
+def test_screened_refit_starts_from_the_best_grid_points():
+    """``polish=k`` evaluates every grid point and runs L-BFGS only from the k lowest-objective ones."""
+    import itertools
+
+    import numpy as np
+    import scipy.optimize as sopt
+
+    N, D, L = nch.load_data(None)
+    lN, lD, lL = np.log(N), np.log(D), np.log(L)
+    grid = list(itertools.product([5, 20], [5, 20], [0, 1], [0.5, 1], [0.5]))
+    vals = [nch.huber_objective(np.array(p, dtype=float), lN, lD, lL, 1e-3)[0] for p in grid]
+    best = sopt.minimize(nch.huber_objective, np.array(grid[int(np.argmin(vals))], dtype=float),
+                         args=(lN, lD, lL, 1e-3), jac=True, method="L-BFGS-B")
+    r = nch.huber_refit(grid="quick", polish=1)
+    assert r["starts"] == 1 and r["screened"] == len(grid) == 16
+    assert r["objective"] == pytest.approx(best.fun, rel=1e-12)
+
+
+@pytest.mark.deep
+def test_full_grid_screened_refit_reaches_epoch():
+    """Epoch's 5400-point grid screened to 64 starts (the full verify profile) reaches their published fit."""
+    r = nch.huber_refit(grid="full", polish=64)
+    assert r["screened"] == 5400 and r["starts"] == 64
+    assert abs(r["alpha"] - 0.3478) < 0.005 and abs(r["beta"] - 0.3658) < 0.005 and abs(r["E"] - 1.8172) < 0.01
