@@ -136,9 +136,10 @@ def _slot(name: str, deep: bool):
     bad = PATHS if name in ("path", "store", "file") else ADVERSARIAL_NUMBERS
     if name in ("ensemble", "law", "claims", "claim_id", "figure", "check", "design_kind"):
         bad = ODD_TEXT
-    return st.one_of(st.sampled_from(valid), st.sampled_from(bad),
-                     st.text(max_size=12), st.integers(-10**30, 10**30).map(str),
-                     st.floats(allow_nan=True, allow_infinity=True).map(repr))
+    numbers = st.one_of(st.integers(-10**30, 10**30).map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr))
+    # valid 6 times in 10, so that whole command lines are often valid and reach the computation
+    return st.integers(0, 9).flatmap(lambda k: st.sampled_from(valid) if k < 6 else st.sampled_from(bad) if k < 8
+                                     else st.text(max_size=12) if k == 8 else numbers)
 
 
 @st.composite
