@@ -603,11 +603,13 @@ def _r1() -> list[Entry]:
     from . import skills as sk
 
     g = _scaling_generic()
+    ref_shown, ref_where = name_critical_values(g["alpha_squared_reference"])
     M, p, eta = sp.symbols("M p eta", positive=True)
     return [
         entry("R1-alpha-reference", "The reference's {alpha} (three sign errors; for comparison only)",
               sp.Eq(_S("alpha_ref") ** 2, g["alpha_squared_reference"]), "nayak2024",
-              "derivations.amru.alpha_squared_reference"),
+              "derivations.amru.alpha_squared_reference",
+              display=sp.Eq(_S("alpha_ref") ** 2, ref_shown), split=True, where=ref_where),
         entry("R1-chernoff-reference", "The reference's tail expression (KL in bits, exponential in nats)",
               sp.Eq(_S("P_ref"), sk.reference_chernoff(M, p, eta)["above"]), "nayak2024",
               "derivations.skills.reference_chernoff"),

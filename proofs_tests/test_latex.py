@@ -43,7 +43,7 @@ GOLDEN = {
 
 
 #: Entries shown in the paper's form rather than SymPy's (each checked equal to the derivation).
-DISPLAYED = {"A4-block-failure", "A4-alpha2", "A4-beta3", "A5-bit-failure"}
+DISPLAYED = {"A4-block-failure", "A4-alpha2", "A4-beta3", "A5-bit-failure", "R1-alpha-reference"}
 
 
 def test_alpha_squared_is_broken_with_named_values():
