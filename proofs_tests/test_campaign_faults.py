@@ -99,6 +99,7 @@ def test_interrupted_driver_resumes_identically(tmp_path, reference, sig, engine
                 break
             time.sleep(0.05)
         else:
+            os.killpg(proc.pid, signal.SIGKILL)  # leave no stray workers behind, then fail
             raise AssertionError("worker processes outlived the interrupted driver")
     total = 2 * TRIALS // CHUNK
     with sqlite3.connect(store) as db:  # whole chunks only, and not all of them

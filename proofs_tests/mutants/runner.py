@@ -197,6 +197,10 @@ def _run(cmd: list[str], cwd: Path, env: dict, timeout: float) -> tuple[int | No
         os.killpg(proc.pid, signal.SIGKILL)  # this process group only: the check we started
         out, _ = proc.communicate()
         rc = None
+    try:  # a mutant can leave processes of the check behind (e.g. a signal handler disabled)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     text = out.decode("utf-8", "replace")
     return rc, text, time.monotonic() - t0
 
