@@ -289,6 +289,10 @@ def _run_split(cmd, cwd, env, timeout):
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         rc = None
+    try:  # verify's own workers must not outlive it either (as in _run)
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     return rc, (out.decode("utf-8", "replace"), err.decode("utf-8", "replace")), time.monotonic() - t0
 
 
