@@ -30,7 +30,14 @@ import sympy as sp
 
 from .degree import Binomial, DegreeSide, FiniteSupport, Poisson, Regular, exact
 from .notation import EPS, X, latex
-from .specs import ConceptTextSpec, EnsembleSpec, Side, SpecLimitError, parse_ensemble_spec, parse_side_spec
+from .specs import (
+    ConceptTextSpec,
+    EnsembleSpec,
+    Side,
+    SpecLimitError,
+    parse_ensemble_spec,
+    parse_side_spec,
+)
 
 __all__ = ["Ensemble", "ConceptText", "parse_side", "parse_ensemble", "side_from_spec", "ensemble_from_spec",
            "MAX_EXACT_TERMS"]

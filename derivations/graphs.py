@@ -48,9 +48,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .degree import MAX_DEGREE, exact
+from .notation import X  # noqa: F401  (used by the doctests)
 from .specs import LAW_FAMILIES as SPEC_LAW_FAMILIES
 from .specs import LawSpec, ProjectionSpec, SpecLimitError, parse_law_spec
-from .notation import X  # noqa: F401  (used by the doctests)
 
 __all__ = [
     "GraphLaw",

@@ -37,10 +37,10 @@ import numpy as np
 from infoscaling.derivations.ensemble import parse_ensemble
 
 from . import stats
+from .amru import block_failure_law, scaling_params
 from .optimum import objective
 from .peeling import peeling_trials
 from .rng import seed_int, spawn_seeds
-from .amru import block_failure_law, scaling_params
 
 __all__ = [
     "REGULAR_MODEL_ALLOWANCE",

@@ -40,7 +40,13 @@ import time
 
 import numba
 import numpy as np
-from infoscaling.derivations.specs import LawSpec, ProjectionSpec, SpecError, parse_law_spec, powerlaw_tail_fraction
+from infoscaling.derivations.specs import (
+    LawSpec,
+    ProjectionSpec,
+    SpecError,
+    parse_law_spec,
+    powerlaw_tail_fraction,
+)
 
 from . import validate
 from .errors import LimitError, input_error

@@ -111,7 +111,12 @@ from fractions import Fraction
 
 import numba
 import numpy as np
-from infoscaling.derivations.specs import ConceptTextSpec, EnsembleSpec, SpecError, parse_ensemble_spec
+from infoscaling.derivations.specs import (
+    ConceptTextSpec,
+    EnsembleSpec,
+    SpecError,
+    parse_ensemble_spec,
+)
 
 from . import stats, validate
 from .errors import InputError

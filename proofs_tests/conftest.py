@@ -24,6 +24,7 @@ import mpmath
 import pytest
 from hypothesis import HealthCheck, settings
 
+
 class _NoBareLayoutPackages(importlib.abc.MetaPathFinder):
     """Refuse ``import numeric`` / ``import derivations``: the folders install as
     ``infoscaling.numeric`` / ``infoscaling.derivations`` only.  With the repository

@@ -14,7 +14,6 @@ instead of equality.
 from __future__ import annotations
 
 import json
-import math
 import signal
 import sys
 from pathlib import Path

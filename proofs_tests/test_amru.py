@@ -16,13 +16,13 @@ from infoscaling.derivations import training as dtr
 from infoscaling.derivations.degree import FiniteSupport, Regular
 from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
 from infoscaling.derivations.notation import X
+from infoscaling.numeric.amru import block_failure_law, direct_scaling_params, scaling_params
 from infoscaling.numeric.finite_length import (
     REGULAR_MODEL_ALLOWANCE,
     compare_with_law,
     regular_campaign,
 )
 from infoscaling.numeric.precision import agree_digits
-from infoscaling.numeric.amru import block_failure_law, direct_scaling_params, scaling_params
 from infoscaling.numeric.thresholds import bp_threshold
 
 E36 = parse_ensemble("regular:3/regular:6")

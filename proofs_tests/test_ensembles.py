@@ -203,7 +203,6 @@ def test_parameter_limits_are_limit_errors():
 def test_powerlaw_mean_of_the_cost_model(tau, kmin, kmax):
     """The simulators' cost model uses the power law's mean degree: against mpmath's Hurwitz zeta / sums."""
     import mpmath as mp
-
     from infoscaling.derivations.specs import parse_law_spec
 
     spec = f"powerlaw:{tau},{kmin}" + ("" if kmax is None else f",{kmax}")

@@ -15,12 +15,12 @@ from infoscaling.derivations.optimum import binomial_pair
 from infoscaling.derivations.thresholds import poisson_spinodal
 from infoscaling.numeric.optimum import (
     Problem,
-    float_optimum,
     asymptotic_optimum,
     check_problem,
     compute_optimal_path,
     correction_prediction,
     finite_optimum,
+    float_optimum,
     kappa_star_numeric,
     kappa_star_value,
     objective,

@@ -11,8 +11,8 @@ from infoscaling.derivations import thresholds as dth
 from infoscaling.derivations.degree import Poisson, Regular
 from infoscaling.derivations.ensemble import Ensemble, parse_ensemble
 from infoscaling.derivations.notation import X
-from infoscaling.numeric.claims.decoding import direct_bp_threshold
 from infoscaling.numeric.certify import contains
+from infoscaling.numeric.claims.decoding import direct_bp_threshold
 from infoscaling.numeric.evaluate import compile_ensemble, de_iterate, largest_fixed_point
 from infoscaling.numeric.precision import VerificationError, agree_digits, fmt
 from infoscaling.numeric.thresholds import bp_threshold, map_threshold

@@ -74,7 +74,12 @@ Examples
 
 from __future__ import annotations
 
-from .asymptotic import asymptotic_optimum, correction_prediction, kappa_star_numeric, kappa_star_value
+from .asymptotic import (
+    asymptotic_optimum,
+    correction_prediction,
+    kappa_star_numeric,
+    kappa_star_value,
+)
 from .compiled import compiled
 from .float_stage import compute_optimal_path, float_optimum, objective_float, objective_float_at
 from .objective import objective, objective_at

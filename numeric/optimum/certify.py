@@ -193,7 +193,6 @@ def certify_stationary(pb, R, br, dps: int) -> dict:
     Returns ``{"R": Certified, "T": Certified, "threshold": Certified}``; VerificationError when the
     sign change cannot be certified (then no digit is claimed beyond the recomputation check).
     """
-    from flint import arb
 
     from .. import certify as cf
 
@@ -250,7 +249,7 @@ def certify_kink(pb, R, br, dps: int) -> dict:
             c = _Ctx(pb, br)
             lo, hi = cf.arb_of(mp.nstr(lo_mp, 2 * dps + 20)), cf.arb_of(mp.nstr(hi_mp, 2 * dps + 20))
 
-            def gap(Rv):
+            def gap(Rv, c=c):  # bound now: used within this iteration only
                 with mp.workdps(2 * dps + 20):
                     X = c.root("deps", "ddeps", br.x, Rv)
                 return c.f["eps_of_x"](*c.args(X, Rv)) - c.eps

@@ -26,8 +26,8 @@ import mpmath as mp
 
 from ..errors import VerificationError
 from ..roots import illinois
-from .objective import Branch, branch_key, classify, derivative, eps_gap, sharp_gap, value
 from .float_stage import objective_float_at
+from .objective import Branch, branch_key, classify, derivative, eps_gap, sharp_gap, value
 from .problem import Problem
 
 __all__ = ["refine", "bracketed_root", "fold_point", "local_exponent", "kink_exponent"]
