@@ -58,6 +58,8 @@ from fractions import Fraction
 from flint import arb, ctx, fmpq, fmpz
 
 from .errors import VerificationError
+from .precision import directed_fraction as _directed
+from .precision import exponent10 as _exponent10
 
 __all__ = [
     "NotCertifiable",
@@ -163,18 +165,6 @@ def _endpoints(ball: arb) -> tuple[Fraction, Fraction]:
     return mid - rad, mid + rad
 
 
-def _exponent10(q: Fraction) -> int:
-    """floor(log10 |q|) for q != 0, exactly."""
-    q = abs(q)
-    e = math.floor(math.log10(q.numerator) - math.log10(q.denominator)) if q.numerator < 10**300 and \
-        q.denominator < 10**300 else len(str(q.numerator)) - len(str(q.denominator))
-    while Fraction(10) ** e > q:
-        e -= 1
-    while Fraction(10) ** (e + 1) <= q:
-        e += 1
-    return e
-
-
 def _round_sig(q: Fraction, k: int) -> tuple[int, int]:
     """``q`` rounded to ``k`` significant digits (ties away from zero, as mpmath prints):
     ``(m, e)`` with value m 10^(e-k+1)."""
@@ -213,21 +203,6 @@ def _format(m: int, e: int, k: int) -> str:
         return fmt(mp.mpf(m) * mp.mpf(10) ** (e - k + 1), k)
 
 
-def _directed(q: Fraction, k: int, up: bool) -> str:
-    """``q`` rounded outward (floor if not ``up``, else ceiling) to ``k`` significant digits."""
-    if q == 0:
-        return "0"
-    e = _exponent10(q)
-    shift = k - 1 - e
-    scaled = q * Fraction(10) ** shift
-    m = math.ceil(scaled) if up else math.floor(scaled)
-    sign = "-" if m < 0 else ""
-    s = str(abs(m))
-    if shift <= 0:
-        return sign + s + "0" * (-shift)
-    if len(s) <= shift:
-        s = "0" * (shift - len(s) + 1) + s
-    return sign + s[:-shift] + "." + s[-shift:]
 
 
 def decimal_bounds(ball: arb, digits: int) -> tuple[str, str]:

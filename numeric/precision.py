@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath as mp
 
@@ -108,24 +109,50 @@ def directed(value, digits: int, up: bool) -> str:
     """Decimal string with ``digits`` significant digits rounded *outward*.
 
     ``up=False`` gives a string whose value is <= ``value``, ``up=True`` one >= it,
-    so a pair of them keeps an interval enclosure rigorous.
+    so a pair of them keeps an interval enclosure rigorous.  ``value`` (an mpf,
+    int, float or :class:`~fractions.Fraction`) is converted exactly and rounded
+    in rational arithmetic (:func:`directed_fraction`), so no working precision
+    can spoil the direction.
 
     Examples
     --------
     >>> directed(mp.mpf(2) / 3, 5, up=False), directed(mp.mpf(2) / 3, 5, up=True)
     ('0.66666', '0.66667')
     """
+    if isinstance(value, Fraction):
+        return directed_fraction(value, digits, up)
     v = mp.mpf(value)
-    if v == 0:
+    if not mp.isfinite(v):
+        raise ValueError(f"directed rounding of a non-finite value {v}")
+    man, exp = v.man_exp  # |v| = man 2^exp (mpmath keeps the sign apart)
+    q = Fraction(man) * (Fraction(2) ** exp) * (-1 if v < 0 else 1)
+    return directed_fraction(q, digits, up)
+
+
+def exponent10(q: Fraction) -> int:
+    """floor(log10 |q|) for q != 0, exactly."""
+    q = abs(q)
+    e = math.floor(math.log10(q.numerator) - math.log10(q.denominator)) if q.numerator < 10**300 and \
+        q.denominator < 10**300 else len(str(q.numerator)) - len(str(q.denominator))
+    while Fraction(10) ** e > q:
+        e -= 1
+    while Fraction(10) ** (e + 1) <= q:
+        e += 1
+    return e
+
+
+def directed_fraction(q: Fraction, digits: int, up: bool) -> str:
+    """The exact rational ``q`` rounded outward (floor if not ``up``, else ceiling) to ``digits``
+    significant digits, in the project's decimal layout."""
+    if q == 0:
         return "0"
-    with mp.workdps(max(mp.mp.dps, digits + 20)):
-        k = digits - 1 - int(mp.floor(mp.log10(abs(v))))
-        scaled = v * mp.mpf(10) ** k
-        m = int(mp.ceil(scaled) if up else mp.floor(scaled))
+    shift = digits - 1 - exponent10(q)
+    scaled = q * Fraction(10) ** shift
+    m = math.ceil(scaled) if up else math.floor(scaled)
     sign = "-" if m < 0 else ""
     s = str(abs(m))
-    if k <= 0:
-        return sign + s + "0" * (-k)
-    if len(s) <= k:
-        s = "0" * (k - len(s) + 1) + s
-    return sign + s[:-k] + "." + s[-k:]
+    if shift <= 0:
+        return sign + s + "0" * (-shift)
+    if len(s) <= shift:
+        s = "0" * (shift - len(s) + 1) + s
+    return sign + s[:-shift] + "." + s[-shift:]
