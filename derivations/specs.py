@@ -260,6 +260,17 @@ def parse_side_spec(text: str, *, where: str = "side") -> Side:
         raise type(exc)(f"{where} {text!r}: {exc}") from None
 
 
+def _distribution(parts: list[str], limit: int, word: str, plural: str, letter: str) -> tuple[Fraction, ...]:
+    """Non-negative exact numbers of a ``poly:`` list (coefficients or probabilities), at most ``limit``."""
+    if len(parts) > limit:
+        raise SpecLimitError(f"poly supports at most {limit} {plural}, got {len(parts)}")
+    values = tuple(parse_number(p, f"{word} {letter}{i}") for i, p in enumerate(parts))
+    for i, v in enumerate(values):
+        if v < 0:
+            raise SpecError(f"{word} {letter}{i} must be >= 0, got {_show(v)}")
+    return values
+
+
 def _side(family: str, parts: list[str]) -> Side:
     if family == "regular":
         if len(parts) != 1:
@@ -270,12 +281,7 @@ def _side(family: str, parts: list[str]) -> Side:
         _at_most(d, MAX_DEGREE, "degree d")
         return Side("regular", (d,))
     if family in ("poly", "edge-poly"):
-        if len(parts) > MAX_TERMS:
-            raise SpecLimitError(f"poly supports at most {MAX_TERMS} coefficients, got {len(parts)}")
-        cs = tuple(parse_number(p, f"coefficient c{i}") for i, p in enumerate(parts))
-        for i, c in enumerate(cs):
-            if c < 0:
-                raise SpecError(f"coefficient c{i} must be >= 0, got {_show(c)}")
+        cs = _distribution(parts, MAX_TERMS, "coefficient", "coefficients", "c")
         if sum(cs) != 1:
             raise SpecError(f"poly coefficients must sum to 1 (edge-perspective law), got {_show(sum(cs))}")
         return Side("poly", cs)
@@ -566,12 +572,7 @@ def _law_params(family: str, parts: list[str]) -> LawSpec:
         _at_most(c, MAX_DEGREE, "poisson mean c")
         return LawSpec("poisson", (c,))
     if family in ("poly", "node-poly"):
-        if len(parts) > MAX_LAW_TERMS:
-            raise SpecLimitError(f"poly supports at most {MAX_LAW_TERMS} probabilities, got {len(parts)}")
-        ps = tuple(parse_number(p, f"probability p{k}") for k, p in enumerate(parts))
-        for k, q in enumerate(ps):
-            if q < 0:
-                raise SpecError(f"probability p{k} must be >= 0, got {_show(q)}")
+        ps = _distribution(parts, MAX_LAW_TERMS, "probability", "probabilities", "p")
         if sum(ps) != 1:
             raise SpecError(f"poly probabilities must sum to 1 (they sum to {_show(sum(ps))})")
         return LawSpec("poly", ps)

@@ -185,24 +185,34 @@ def _env(copy: Path, scratch: Path) -> dict:
     return env
 
 
-def _run(cmd: list[str], cwd: Path, env: dict, timeout: float) -> tuple[int | None, str, float]:
-    """Run ``cmd`` in its own process group; (returncode or None on time-out, output tail, seconds)."""
+def _communicate(cmd: list[str], cwd: Path, env: dict, timeout: float, merge: bool):
+    """Run ``cmd`` in its own process group; (returncode or None on time-out, (stdout, stderr), seconds).
+
+    The whole group is killed afterwards (on time-out, and also after a normal end: a planted
+    bug can leave processes of the check behind, e.g. with a signal handler disabled).
+    """
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT if merge else subprocess.PIPE, start_new_session=True)
     try:
-        out, _ = proc.communicate(timeout=max(timeout, 1.0))
+        out, err = proc.communicate(timeout=max(timeout, 1.0))
         rc = proc.returncode
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # this process group only: the check we started
-        out, _ = proc.communicate()
+        out, err = proc.communicate()
         rc = None
-    try:  # a mutant can leave processes of the check behind (e.g. a signal handler disabled)
+    try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    text = out.decode("utf-8", "replace")
+    text = (out.decode("utf-8", "replace"), (err or b"").decode("utf-8", "replace"))
     return rc, text, time.monotonic() - t0
+
+
+def _run(cmd: list[str], cwd: Path, env: dict, timeout: float) -> tuple[int | None, str, float]:
+    """Run ``cmd``; (returncode or None on time-out, merged output, seconds)."""
+    rc, (out, _), secs = _communicate(cmd, cwd, env, timeout, merge=True)
+    return rc, out, secs
 
 
 def _tail(text: str, lines: int = 25) -> str:
@@ -279,21 +289,7 @@ def run_claims(copy: Path, env: dict, claims, timeout: float, profile: str = "qu
 
 def _run_split(cmd, cwd, env, timeout):
     """Like :func:`_run` but keeps stdout and stderr apart (verify's JSON is on stdout)."""
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=max(timeout, 1.0))
-        rc = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        rc = None
-    try:  # verify's own workers must not outlive it either (as in _run)
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    return rc, (out.decode("utf-8", "replace"), err.decode("utf-8", "replace")), time.monotonic() - t0
+    return _communicate(cmd, cwd, env, timeout, merge=False)
 
 
 # ----------------------------------------------------------------------------- one mutant
