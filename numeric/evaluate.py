@@ -173,16 +173,11 @@ def store_dir() -> Path | None:
     change to a derivation makes a fresh store, so stored code is always what the current
     derivations give (like numba's ``cache=True``).
     """
-    env = os.environ.get("INFOSCALING_CACHE_DIR")
-    if env is not None and env.strip() == "":
+    from .io import cache_base
+
+    base = cache_base()
+    if base is None:
         return None
-    if env:
-        base = Path(env)
-    else:
-        try:
-            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "infoscaling"
-        except RuntimeError:  # no home folder: run without a store
-            return None
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for rel in _SOURCES:

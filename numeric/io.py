@@ -13,6 +13,8 @@
 * :func:`staged_dir` -- a temporary folder beside the destination folder whose
   finished contents are moved into place at the end (a set of files such as
   the figures appears whole or not at all).
+* :func:`cache_base` -- the user's cache folder of the tool (derived code,
+  scheduling hints), or None when caching is disabled.
 """
 
 from __future__ import annotations
@@ -26,10 +28,29 @@ from pathlib import Path
 
 from .errors import input_error
 
-__all__ = ["atomic_write", "check_output_path", "check_output_dir", "staged_dir"]
+__all__ = ["atomic_write", "cache_base", "check_output_path", "check_output_dir", "staged_dir"]
 
 #: Prefix of the staging folders of :func:`staged_dir` (hidden, beside the destination).
 STAGING_PREFIX = ".infoscaling-staging-"
+
+
+def cache_base() -> Path | None:
+    """The tool's cache folder, or None when caching is disabled.
+
+    ``$INFOSCALING_CACHE_DIR`` when set (the empty string disables every cache),
+    else ``$XDG_CACHE_HOME/infoscaling`` (``~/.cache/infoscaling``); None when
+    there is no home folder.  Nothing is created here: writers create it and
+    treat a folder they cannot write as "no cache".
+    """
+    env = os.environ.get("INFOSCALING_CACHE_DIR")
+    if env is not None and env.strip() == "":
+        return None
+    if env:
+        return Path(env)
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "infoscaling"
+    except RuntimeError:  # no home folder: run without a cache
+        return None
 
 
 def _probe_writable(folder: Path, option: str, value) -> None:

@@ -331,3 +331,58 @@ def test_timeout_kills_the_claims_subprocesses(broken, monkeypatch, tmp_path, ca
         time.sleep(0.1)
     else:
         pytest.fail(f"the claim's own subprocess {pid} survived the timeout")
+
+
+def _quick_claim(cid):
+    return Claim(cid, f"toy {cid}", "test", "", lambda p: [Evidence("numeric", "1 = 1", True)])
+
+
+def test_scheduling_follows_recorded_times(tmp_path, monkeypatch):
+    """Claims start longest-first by the times recorded on this machine, whatever the table says."""
+    from infoscaling.numeric.claims import runner
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path))
+    claims = [_quick_claim(c) for c in ("T1", "T2", "T3", "T4")]
+    for times, expected in (({"T1": 1.0, "T2": 9.0, "T3": 5.0, "T4": 3.0}, ["T2", "T3", "T4", "T1"]),
+                            ({"T1": 9.0, "T2": 1.0, "T3": 3.0, "T4": 5.0}, ["T1", "T4", "T3", "T2"])):
+        (tmp_path / runner.TIMES_FILE).write_text(json.dumps({"version": runner.TIMES_VERSION, "quick": times}))
+        started: list[str] = []
+        results = runner.run_claims(claims, "quick", workers=2, on_start=lambda c, log=started: log.append(c.id))
+        assert started == expected
+        assert [r.id for r in results] == ["T1", "T2", "T3", "T4"]  # the report keeps the order given
+    # this run's own times replace the hints (toy claims take far less than a second)
+    stored = json.loads((tmp_path / runner.TIMES_FILE).read_text())["quick"]
+    assert set(stored) == {"T1", "T2", "T3", "T4"} and all(0 <= v < 1 for v in stored.values())
+
+
+def test_recorded_times_skip_failed_claims(broken, tmp_path, monkeypatch, capsys):
+    """An error or timeout says nothing about a claim's run time: only finished claims are recorded."""
+    from infoscaling.numeric.claims import runner
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path))
+    assert main(["verify", "--claims", "X-OK,X-ERROR,X-SLEEP", "--budget", "1.5", "--workers", "2", "--json"]) == 1
+    capsys.readouterr()
+    assert set(runner.recorded_seconds("quick")) == {"X-OK"}
+    assert runner.recorded_seconds("full") == {}
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"version": 99, "quick": {"T1": 5}}',
+                                     '{"version": 1, "quick": {"T1": "slow", "T2": -1, "T3": NaN, "T4": true}}'])
+def test_malformed_times_file_is_ignored(tmp_path, monkeypatch, content):
+    from infoscaling.numeric.claims import runner
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path))
+    (tmp_path / runner.TIMES_FILE).write_text(content)
+    assert runner.recorded_seconds("quick") == {}
+    results = runner.run_claims([_quick_claim("T1"), _quick_claim("T2")], "quick", workers=2)
+    assert [r.verdict for r in results] == ["confirmed", "confirmed"]
+    assert set(runner.recorded_seconds("quick")) == {"T1", "T2"}  # replaced by a valid record
+
+
+def test_no_times_recorded_when_caching_is_disabled(tmp_path, monkeypatch):
+    from infoscaling.numeric.claims import runner
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", "")
+    monkeypatch.chdir(tmp_path)
+    runner.run_claims([_quick_claim("T1")], "quick", workers=1)
+    assert runner.recorded_seconds("quick") == {} and list(tmp_path.iterdir()) == []

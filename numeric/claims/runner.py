@@ -7,8 +7,11 @@ stopped when it returns to Python) and, in any case, a claim that finishes past
 its budget is reported ``timeout``.  With ``workers > 1`` the claims run in that
 many forked worker processes, one claim after another in each
 (:class:`~infoscaling.numeric.timed_executor.TimedProcessEngine`), the longest
-claims (by :data:`~infoscaling.numeric.claims.EXPECTED_SECONDS`) first; a worker
-past a claim's budget is killed with the processes it started, and replaced.  The results come back in the
+claims first; a worker past a claim's budget is killed with the processes it
+started, and replaced.  "Longest" is the time the claim took in the last run
+of the same profile on this machine, kept in the user's cache folder
+(:func:`recorded_seconds`), or else the profile's entry of
+:data:`~infoscaling.numeric.claims.EXPECTED_SECONDS`.  The results come back in the
 order of the claims given, with the same verdicts and evidence whatever the
 number of workers (only the timings differ).
 
@@ -22,20 +25,85 @@ Examples
 
 from __future__ import annotations
 
+import json
+import math
 import signal
 import threading
 import time
 from collections.abc import Callable
 
+from ..io import atomic_write, cache_base
 from ..timed_executor import TimedProcessEngine, fork_available
 from . import BUDGETS, EXPECTED_SECONDS, Claim, ClaimResult, ClaimTimeout, run_claim
 
-__all__ = ["run_claims", "expected_seconds"]
+__all__ = ["run_claims", "expected_seconds", "recorded_seconds", "record_seconds"]
+
+#: File of the cache folder holding the claims' measured times (scheduling hints only).
+TIMES_FILE = "verify-seconds.json"
+#: Format version of :data:`TIMES_FILE`; another version is ignored (and replaced).
+TIMES_VERSION = 1
 
 
-def expected_seconds(claim: Claim) -> float:
-    """The scheduling estimate of a claim's run time (seconds)."""
-    return EXPECTED_SECONDS.get(claim.id, EXPECTED_SECONDS["*"])
+def _times_path():
+    base = cache_base()
+    return None if base is None else base / TIMES_FILE
+
+
+def _read_times() -> dict:
+    path = _times_path()
+    if path is None:
+        return {}
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) and doc.get("version") == TIMES_VERSION else {}
+
+
+def recorded_seconds(profile: str) -> dict[str, float]:
+    """Claim id -> seconds it took in the last run of ``profile`` here (empty when unknown).
+
+    Read from :data:`TIMES_FILE` in the cache folder; anything unreadable or
+    malformed counts as "no record".  Only the order in which claims start
+    depends on it, never a verdict or the report.
+    """
+    times = _read_times().get(profile)
+    if not isinstance(times, dict):
+        return {}
+    return {k: float(v) for k, v in times.items()
+            if isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+            and math.isfinite(v) and v >= 0}
+
+
+def record_seconds(profile: str, results: list[ClaimResult]) -> None:
+    """Remember the times of the claims that finished (not ``error``/``timeout``) for later scheduling.
+
+    Merged into :data:`TIMES_FILE` and written atomically; a cache that cannot
+    be written is skipped silently (it is a hint).
+    """
+    path = _times_path()
+    if path is None:
+        return
+    finished = {r.id: round(r.seconds, 3) for r in results
+                if r.verdict not in ("error", "timeout") and math.isfinite(r.seconds) and r.seconds >= 0}
+    if not finished:
+        return
+    doc = _read_times() or {"version": TIMES_VERSION}
+    times = doc.get(profile) if isinstance(doc.get(profile), dict) else {}
+    doc[profile] = {**times, **finished}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(doc, sort_keys=True) + "\n")
+    except (OSError, ValueError):  # an unwritable cache (InputError is a ValueError): no hint kept
+        pass
+
+
+def expected_seconds(claim: Claim, profile: str = "quick", recorded: dict | None = None) -> float:
+    """The scheduling estimate of a claim's run time (seconds): recorded here, else the table."""
+    if recorded and claim.id in recorded:
+        return recorded[claim.id]
+    table = EXPECTED_SECONDS[profile]
+    return table.get(claim.id, table["*"])
 
 
 def _timeout_result(claim: Claim, budget: float, seconds: float) -> ClaimResult:
@@ -112,6 +180,7 @@ def run_claims(claims: list[Claim], profile: str, *, workers: int = 1, budget: f
             if on_done is not None:
                 on_done(c, r)
             out.append(r)
+        record_seconds(profile, out)
         return out
 
     def convert(claim, outcome) -> ClaimResult:
@@ -122,6 +191,10 @@ def run_claims(claims: list[Claim], profile: str, *, workers: int = 1, budget: f
         return _error_result(claim, f"worker failed: {outcome.error}", outcome.seconds)
 
     done = None if on_done is None else (lambda c, o: on_done(c, convert(c, o)))
-    engine = TimedProcessEngine(workers, budget, priority=expected_seconds, on_start=on_start, on_done=done)
+    recorded = recorded_seconds(profile)
+    engine = TimedProcessEngine(workers, budget, priority=lambda c: expected_seconds(c, profile, recorded),
+                                on_start=on_start, on_done=done)
     outcomes = engine.map(lambda c: run_claim(c, profile), claims)
-    return [convert(c, o) for c, o in zip(claims, outcomes)]
+    results = [convert(c, o) for c, o in zip(claims, outcomes)]
+    record_seconds(profile, results)
+    return results
