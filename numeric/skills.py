@@ -25,9 +25,10 @@ be an integer for a binomial law).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mpmath as mp
 import numpy as np
@@ -310,6 +311,28 @@ def er_giant(c) -> np.ndarray:
 PREREQUISITES = ("fixed", "hierarchical", "none")
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+# The paper's per-level parameters are exact SymPy integers/rationals (0.2-0.4 s per table);
+# they depend only on L (and the level distribution), so every SkillSettings shares one table.
+@functools.lru_cache(maxsize=8)
+def _paper_eta_array(L: int) -> np.ndarray:
+    return _read_only(np.array([dsk.paper_eta(l, L) for l in range(1, L + 1)]))
+
+
+@functools.lru_cache(maxsize=8)
+def _paper_sigma_array(L: int) -> np.ndarray:
+    return _read_only(np.array([dsk.paper_sigma(l) for l in range(1, L + 1)]))
+
+
+@functools.lru_cache(maxsize=8)
+def _paper_q_array(levels: str, L: int) -> np.ndarray:
+    return _read_only(np.array([float(v) for v in dsk.paper_level_weights(levels, L)]))
+
+
 @dataclass(frozen=True)
 class SkillSettings:
     """Skill-level model settings (defaults: the paper's, MODEL.md 2.3).
@@ -339,7 +362,6 @@ class SkillSettings:
     pairs: str = "ordered"
     dt: float = 6.0
     fixed_level: int = 11
-    _cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def __post_init__(self):
         if self.prerequisite not in PREREQUISITES:
@@ -353,25 +375,18 @@ class SkillSettings:
 
     @property
     def eta(self) -> np.ndarray:
-        """``eta_l = round(exp(7 l / L))`` (exact integers from the derivation)."""
-        if "eta" not in self._cache:
-            self._cache["eta"] = np.array([dsk.paper_eta(l, self.L) for l in range(1, self.L + 1)])
-        return self._cache["eta"]
+        """``eta_l = round(exp(7 l / L))`` (exact integers from the derivation; read-only)."""
+        return _paper_eta_array(self.L)
 
     @property
     def sigma(self) -> np.ndarray:
-        """``sigma_l = round(log2 l)``."""
-        if "sigma" not in self._cache:
-            self._cache["sigma"] = np.array([dsk.paper_sigma(l) for l in range(1, self.L + 1)])
-        return self._cache["sigma"]
+        """``sigma_l = round(log2 l)`` (read-only)."""
+        return _paper_sigma_array(self.L)
 
     @property
     def q_levels(self) -> np.ndarray:
-        """``q(l)``, l = 1..L (float64 of the exact pmf values)."""
-        key = ("q", self.levels)
-        if key not in self._cache:
-            self._cache[key] = np.array([float(v) for v in dsk.paper_level_weights(self.levels, self.L)])
-        return self._cache[key]
+        """``q(l)``, l = 1..L (float64 of the exact pmf values; read-only)."""
+        return _paper_q_array(self.levels, self.L)
 
     def prerequisite_of(self, l: int) -> int | None:
         """Level whose giant fraction gates level ``l`` (1-based), or None."""
