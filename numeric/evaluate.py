@@ -187,15 +187,28 @@ def store_dir() -> Path | None:
     return base / f"derived-{h.hexdigest()[:16]}"
 
 
+def _digest(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
 def store_read(name: str) -> dict | None:
-    """A stored JSON document (None when absent, unreadable or the store is disabled)."""
+    """A stored JSON document (None when absent, unreadable, damaged or the store is disabled).
+
+    Each document is stored with the SHA-256 of its canonical JSON; a document
+    whose digest does not match (a damaged or hand-edited file: its code would
+    be executed and its numbers certified) counts as absent, so the code is
+    derived again and the file rewritten.
+    """
     d = store_dir()
     if d is None:
         return None
     try:
-        return json.loads((d / name).read_text())
+        doc = json.loads((d / name).read_text())
     except (OSError, ValueError):
         return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("body"), dict) or doc.get("sha256") != _digest(doc["body"]):
+        return None
+    return doc["body"]
 
 
 def store_write(name: str, doc: dict) -> None:
@@ -206,7 +219,7 @@ def store_write(name: str, doc: dict) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True)
         tmp = d / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(doc, sort_keys=True))
+        tmp.write_text(json.dumps({"sha256": _digest(doc), "body": doc}, sort_keys=True))
         os.replace(tmp, d / name)
     except OSError:
         pass

@@ -1,0 +1,79 @@
+"""The derived-code store: a damaged or edited stored document is never executed or trusted.
+
+Stored documents hold generated source that is executed (mpmath, NumPy and Arb
+code) and closed forms whose digits are printed; each is written with the
+SHA-256 of its content and re-derived when the digest does not match.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from infoscaling.derivations.specs import parse_ensemble_spec
+from infoscaling.numeric import evaluate
+from infoscaling.numeric.thresholds import bp_threshold
+
+SPEC = "regular:3/regular:6"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path))
+    evaluate.store_dir.cache_clear()
+    evaluate._FAMILIES.clear()
+    evaluate.compile_ensemble.cache_clear()
+    yield tmp_path
+    evaluate.store_dir.cache_clear()
+    evaluate._FAMILIES.clear()
+    evaluate.compile_ensemble.cache_clear()
+
+
+def _fresh_process_state():
+    """Forget what this process compiled, as a new process would."""
+    evaluate._FAMILIES.clear()
+    evaluate.compile_ensemble.cache_clear()
+
+
+def test_store_round_trip_and_digest(store):
+    evaluate.store_write("probe.json", {"a": [1, 2], "b": "x"})
+    assert evaluate.store_read("probe.json") == {"a": [1, 2], "b": "x"}
+    raw = json.loads(next(store.glob("derived-*/probe.json")).read_text())
+    assert set(raw) == {"sha256", "body"} and len(raw["sha256"]) == 64
+
+
+@pytest.mark.parametrize("damage", ["edit", "truncate", "no-digest", "not-a-dict"])
+def test_damaged_document_counts_as_absent(store, damage):
+    evaluate.store_write("probe.json", {"src": "def _f(x):\n    return x + 1\n"})
+    path = next(store.glob("derived-*/probe.json"))
+    raw = json.loads(path.read_text())
+    if damage == "edit":
+        raw["body"]["src"] = raw["body"]["src"].replace("x + 1", "x + 2")
+        path.write_text(json.dumps(raw))
+    elif damage == "truncate":
+        path.write_text(path.read_text()[:-20])
+    elif damage == "no-digest":
+        path.write_text(json.dumps(raw["body"]))
+    else:
+        path.write_text("[1, 2, 3]")
+    assert evaluate.store_read("probe.json") is None
+
+
+def test_edited_stored_code_is_rederived_not_executed(store):
+    """A threshold computed after someone edited the stored family code equals the fresh one."""
+    ref = bp_threshold(parse_ensemble_spec(SPEC), 25).to_json()
+    families = list(store.glob("derived-*/family-*.json"))
+    assert families, "the family code was not stored"
+    for path in families:
+        raw = json.loads(path.read_text())
+        for entry in raw["body"].values():  # perturb every stored function: x -> 0.999 x
+            if isinstance(entry, dict) and "src" in entry:
+                entry["src"] = entry["src"].replace("def _f(x", "def _f(x_").replace(
+                    ":\n", ":\n    x = x_ * 999 / 1000\n", 1)
+        path.write_text(json.dumps(raw))
+    _fresh_process_state()
+    again = bp_threshold(parse_ensemble_spec(SPEC), 25).to_json()
+    assert again == ref
+    for path in families:  # rewritten with a valid digest
+        raw = json.loads(path.read_text())
+        assert raw["sha256"] == evaluate._digest(raw["body"])
