@@ -634,6 +634,33 @@ def _bernoulli_positions(total: int, p: float, rng) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def _cooccurring_pairs(text: np.ndarray, concept: np.ndarray, R: int) -> int:
+    """Number of distinct concept pairs that share at least one text.
+
+    ``(text, concept)`` are the incidences (each at most once).  Texts are grouped by
+    their number of concepts ``m``: one ``(texts x m)`` block and one ``triu_indices(m)``
+    per distinct ``m`` (about 20 of them), instead of one per text.
+
+    Examples
+    --------
+    >>> _cooccurring_pairs(np.array([0, 0, 0, 1, 1, 2]), np.array([1, 2, 3, 1, 2, 5]), 10)
+    3
+    """
+    order = np.argsort(text, kind="stable")
+    text, concept = text[order], concept[order]
+    if text.size == 0:
+        return 0
+    starts = np.flatnonzero(np.r_[True, text[1:] != text[:-1]])
+    sizes = np.diff(np.r_[starts, text.size])
+    codes = []
+    for m in np.unique(sizes[sizes >= 2]):
+        block = concept[starts[sizes == m][:, None] + np.arange(m)]  # texts with m concepts, one per row
+        i, j = np.triu_indices(m, 1)
+        a, b = block[:, i], block[:, j]
+        codes.append((np.minimum(a, b) * R + np.maximum(a, b)).ravel())
+    return int(np.unique(np.concatenate(codes)).size) if codes else 0
+
+
 def _skill_trial(task):
     R, T, dt, S, eta, pairs, seq = task
     from .graphsim import component_sizes
@@ -641,20 +668,7 @@ def _skill_trial(task):
     rng = np.random.default_rng(seq)
     p = dt / R
     pos = _bernoulli_positions(R * T, p, rng)          # incidences (text, concept)
-    text, concept = pos // R, pos % R
-    # all concept pairs inside each text, deduplicated across texts
-    order = np.argsort(text, kind="stable")
-    text, concept = text[order], concept[order]
-    starts = np.flatnonzero(np.r_[True, text[1:] != text[:-1]])
-    ends = np.r_[starts[1:], text.size]
-    codes = []
-    for a, b in zip(starts, ends, strict=True):
-        c = concept[a:b]
-        if c.size >= 2:
-            i, j = np.triu_indices(c.size, 1)
-            lo, hi = np.minimum(c[i], c[j]), np.maximum(c[i], c[j])
-            codes.append(lo * R + hi)
-    n_co = np.unique(np.concatenate(codes)).size if codes else 0
+    n_co = _cooccurring_pairs(pos // R, pos % R, R)
     if pairs == "ordered":
         slots = rng.integers(0, S * S, n_co)
         counts = np.bincount(slots, minlength=S * S).reshape(S, S)

@@ -46,6 +46,13 @@ def _sim_points(points, n, trials, seed, label):
     return ok, {"n": n, "trials": trials, "confidence": conf, "points": rows, "what": label}
 
 
+@functools.lru_cache(maxsize=1)
+def _er_series3() -> sp.Expr:
+    """The derived cubic Erdos-Renyi series (SymPy reversion, ~1 s), shared by B2's symbolic and numeric
+    evidence; an immutable expression, so one derivation serves both."""
+    return dg.erdos_renyi_series(3)
+
+
 def _theory_S(law: str, dps: int = 20) -> float:
     from ..giant import giant
 
@@ -170,7 +177,7 @@ def b2(profile: str) -> list[Evidence]:
         S_W = expr.subs(sp.LambertW(z), W)
         resid = sp.expand(1 - sp.exp(-c * S_W) - S_W, power_exp=True).subs(sp.exp(-W), W / z)
         solves = sp.simplify(resid) == 0
-        series = dg.erdos_renyi_series(3)
+        series = _er_series3()
         d = sp.Symbol("delta")
         coeffs = [series.coeff(d, k) for k in (1, 2, 3)]
         ok = solves and coeffs[0] == 2 and coeffs[1] == sp.Rational(-8, 3)
@@ -194,7 +201,7 @@ def b2(profile: str) -> list[Evidence]:
                 agree = abs(lw - br) < mp.mpf(10) ** -39
                 ok &= bool(agree)
                 rows[cc] = {"lambert": mp.nstr(lw, 40), "bracketed": mp.nstr(br, 40), "agree_40": bool(agree)}
-            ser = dg.erdos_renyi_series(3)
+            ser = _er_series3()
             d = sp.Symbol("delta")
             errs = {}
             for dd in ("1e-2", "1e-3"):
@@ -337,12 +344,16 @@ def b4(profile: str) -> list[Evidence]:
     count = 60 if profile == "quick" else 600
     params = _sample_tail_params(count, 2024)
 
+    @functools.cache
+    def exact_and_bounds():
+        """``(exact tail, lower, upper)`` at 30 digits per sample, shared by the two checks below."""
+        with mp.workdps(30):
+            return [(tail_exact(M, mp.mpf(p), eta), *chernoff_bounds(M, mp.mpf(p), eta)) for M, p, eta in params]
+
     def bracket():
         bad, worst, rows = [], None, 0
         with mp.workdps(30):
-            for M, p, eta in params:
-                ex = tail_exact(M, mp.mpf(p), eta)
-                lo, hi = chernoff_bounds(M, mp.mpf(p), eta)
+            for (M, p, eta), (ex, lo, hi) in zip(params, exact_and_bounds(), strict=True):
                 rows += 1
                 slack = mp.mpf(10) ** -25 * ex  # the bounds are attained exactly at eta = 1 and eta = M
                 if not (lo - slack <= ex <= hi + slack):
@@ -352,9 +363,9 @@ def b4(profile: str) -> list[Evidence]:
                     ratio = float(hi / ex)
                     worst = ratio if worst is None else max(worst, ratio)
             cross = []
-            for M, p, eta in params[:10]:
+            for (M, p, eta), (a, _, _) in zip(params[:10], exact_and_bounds(), strict=False):
                 if M <= 10**7:
-                    a, b = tail_exact(M, mp.mpf(p), eta), tail_betainc(M, mp.mpf(p), eta)
+                    b = tail_betainc(M, mp.mpf(p), eta)
                     cross.append(float(abs(a - b) / max(abs(a), mp.mpf(10) ** -300)))
         ok = not bad and all(v < 1e-25 for v in cross)
         return ok, {"samples": rows, "violations": bad[:5], "seed": 2024, "dps": 30,
@@ -366,9 +377,7 @@ def b4(profile: str) -> list[Evidence]:
     def reference():
         viol, jump = [], None
         with mp.workdps(30):
-            for M, p, eta in params:
-                ex = tail_exact(M, mp.mpf(p), eta)
-                lo, hi = chernoff_bounds(M, mp.mpf(p), eta)
+            for (M, p, eta), (ex, lo, hi) in zip(params, exact_and_bounds(), strict=True):
                 ref = reference_bound(M, mp.mpf(p), eta)
                 if not (lo <= ref <= hi) or (eta > M * p and ref < ex):
                     viol.append({"M": M, "p": p, "eta": eta, "exact": mp.nstr(ex, 8), "reference": mp.nstr(ref, 8)})
