@@ -55,6 +55,9 @@ def test_finite_optimum_enclosures(cp, dps):
     r = finite_optimum(6, 0.5, cp, dps, exponent=False)
     js = r.to_json()
     assert r.kind == "stationary" and set(js["enclosures"]) == {"R", "T", "threshold"}
+    # refined and certified in one step by the ball stage (interval Newton), not the mpmath route
+    # (at C' >~ 1e32 the waterfall is too sharp for Newton from the float optimum: mpmath route)
+    assert js["certified_by"]["R"].startswith("arb: interval Newton" if cp <= 1e32 else "arb")
     ref = finite_optimum(6, 0.5, cp, 2 * dps, exponent=False, certify=False)   # mpmath, twice the digits
     with mp.workdps(2 * dps + 20):
         for key, val in (("R", ref.R), ("T", ref.T), ("threshold", ref.threshold)):
@@ -63,11 +66,22 @@ def test_finite_optimum_enclosures(cp, dps):
             # width matches the printed digits: both ends round to the printed text
             assert _round(enc[0], dps) == _round(enc[1], dps) == _round(js[key], dps), key
             assert js["certified_by"][key].startswith("arb")
+    # the mpmath route's own certificate (sign change of dR_learned/dR at both ends of a bracket,
+    # used when the ball stage fails) certifies the mpmath optimum independently
+    from infoscaling.numeric.optimum import Problem
+    from infoscaling.numeric.optimum.certify import certify_stationary
+    from infoscaling.numeric.optimum.objective import classify
+
+    pb = Problem.create(6, 0.5, cp)
+    with mp.workdps(2 * dps + 12):
+        sc = certify_stationary(pb, ref.R, classify(pb, ref.R), dps)
+    with mp.workdps(2 * dps + 20):
+        assert _inside(sc["R"].enclosure, ref.R, 2 * dps) and sc["R"].text == js["R"]
 
 
 def test_kink_and_edge_certified():
     js = finite_optimum(6, 0.5, 1e3, 20).to_json()
-    assert js["optimum_kind"] == "kink" and set(js["enclosures"]) == {"R", "T", "threshold"}
+    assert js["optimum_kind"] == "kink" and set(js["enclosures"]) == {"R", "T", "threshold", "local_exponent"}
     ref = finite_optimum(6, 0.5, 1e3, 40, exponent=False, certify=False)
     with mp.workdps(60):
         assert _inside(js["enclosures"]["R"], ref.R, 40)
@@ -99,3 +113,104 @@ def test_certification_refuses_a_wrong_optimum():
             fn(pb, r.R, br, 20)                                 # the optimum itself: certified
             with pytest.raises(VerificationError):
                 fn(pb, r.R * (1 + mp.mpf("1e-12")), br, 20)     # 1e-12 off: refused
+
+
+# ------------------------------------------------------------------ the ball stage (Arb refinement)
+from infoscaling.numeric.optimum import Problem  # noqa: E402
+from infoscaling.numeric.precision import fmt  # noqa: E402
+
+
+@pytest.mark.parametrize("cp", [1e4, 1.1e11, 1e19])
+def test_certified_exponent_contains_the_mpmath_exponent(cp):
+    """The local exponent by implicit differentiation in Arb (certified) against the mpmath
+    route's finite differences of complex-step derivatives at twice the digits."""
+    js = finite_optimum(6, 0.5, cp, 20).to_json()
+    assert js["certified_by"]["local_exponent"].startswith("arb: implicit function theorem")
+    enc = js["enclosures"]["local_exponent"]
+    assert _round(enc[0], 20) == _round(enc[1], 20) == js["local_exponent"]
+    ref = finite_optimum(6, 0.5, cp, 40, certify=False)
+    assert ref.exponent_digits >= 23
+    with mp.workdps(60):
+        assert _round(mp.nstr(ref.local_exponent, ref.exponent_digits), 20) == js["local_exponent"]
+
+
+def test_kink_exponent_and_learned_fraction():
+    """At a kink (eps*(R*) = eps): the certified exponent -G_v/G_u against the mpmath route's
+    central differences; the learned fraction is the consistent objective (the formula left of the
+    kink, with the error-floor term), which the previous implementation replaced by the paper
+    formula there (wrong from the 16th digit at this C')."""
+    from infoscaling.numeric.optimum.objective import classify, value
+
+    cp = 4247.571552536899
+    r = finite_optimum(6, 0.5, cp, 20)
+    js = r.to_json()
+    assert js["optimum_kind"] == "kink" and js["certified_by"]["R"].startswith("arb: interval Newton")
+    ref = finite_optimum(6, 0.5, cp, 40, certify=False)
+    assert ref.kind == "kink" and ref.exponent_digits >= 22
+    with mp.workdps(60):
+        assert _round(mp.nstr(ref.local_exponent, ref.exponent_digits), 20) == js["local_exponent"]
+    pb = Problem.create(6, 0.5, cp)
+    with mp.workdps(80):
+        Rk = r.certified["R"].value
+        left = classify(pb, Rk * (1 - mp.mpf(10) ** -10))
+        assert not left.worse and left.xl is not None
+        lf = value(pb, Rk, left, polish=8) / Rk
+        assert js["learned_fraction"] == fmt(lf, 20) != "0.43261915440332350812"
+
+
+def _kink_stage():
+    from flint import arb
+    from infoscaling.numeric import certify as cf
+    from infoscaling.numeric.optimum.ball import BallStage, _sharp_branch, _work_bits
+    from infoscaling.numeric.optimum.float_stage import float_optimum
+
+    pb = Problem.create(6, 0.5, 988.4959046625586)
+    Rf, _, _, _, xf, _ = float_optimum(pb)
+    bits = _work_bits(20, Rf)
+    with cf.workprec(bits):
+        stage = BallStage(pb, _sharp_branch(xf))
+        m = arb(Rf).mid()
+        mids = stage.polish(stage.guesses(stage.br), m, stage.cp / m)
+    return stage, m, mids, bits
+
+
+def test_interval_newton_certifies_only_a_root_of_a_decreasing_function():
+    """The proof step of the ball stage: the kink's gap eps*(R) - eps is certified; the same gap
+    shifted by 1 (no root anywhere) and the negated gap (increasing: no maximum) are refused."""
+    from flint import arb
+    from infoscaling.numeric import certify as cf
+    from infoscaling.numeric.errors import VerificationError
+    from infoscaling.numeric.optimum.ball import _interval_newton
+
+    stage, m, mids, bits = _kink_stage()
+    scale = arb(-0.1)
+    with cf.workprec(bits):
+        N = _interval_newton(stage.gap, m, mids, stage, scale, 2)[0]   # from the float start
+        assert cf.certified_digits(N, 30) >= 6
+        assert N.contains(cf.arb_of(finite_optimum(6, 0.5, 988.4959046625586, 20).certified["R"].value))
+        shifted = lambda roots, Rs, Ts, L: [c + 1 if i == 0 else c  # noqa: E731
+                                            for i, c in enumerate(stage.gap(roots, Rs, Ts, L))]
+        with pytest.raises(VerificationError):
+            _interval_newton(shifted, m, mids, stage, scale, 2)
+        negated = lambda roots, Rs, Ts, L: [-c for c in stage.gap(roots, Rs, Ts, L)]  # noqa: E731
+        with pytest.raises(VerificationError):
+            _interval_newton(negated, m, mids, stage, -scale, 2)
+
+
+def test_ball_stage_checks_the_side_of_the_threshold():
+    """A formula is certified only where it applies: eps* above eps for the 'sharp, not worse'
+    branch, below it for the 'stuck on the upper fixed point' one."""
+    from flint import arb
+    from infoscaling.numeric import certify as cf
+    from infoscaling.numeric.errors import VerificationError
+    from infoscaling.numeric.optimum.ball import _check_side
+
+    stage, _, _, bits = _kink_stage()
+    pb = Problem.create(6, 0.5, 988.4959046625586)
+    with cf.workprec(bits):
+        above = arb("0.5000001")
+        _check_side(pb, stage, above, False)
+        with pytest.raises(VerificationError):
+            _check_side(pb, stage, above, True)
+        with pytest.raises(VerificationError):
+            _check_side(pb, stage, arb("0.5") + arb(0, 1e-30), False)   # straddles eps: refused

@@ -130,7 +130,8 @@ def test_low_dps_at_huge_compute(cp, dps):
     C' = 1e32); and at C' = 1e60, dps = 10 the enclosure could not be separated from the kink."""
     r = finite_optimum(6, 0.5, cp, dps)
     js = r.to_json()
-    assert r.kind == "stationary" and r.digits >= dps and set(js["enclosures"]) == {"R", "T", "threshold"}
+    assert r.kind == "stationary" and r.digits >= dps
+    assert set(js["enclosures"]) in ({"R", "T", "threshold"}, {"R", "T", "threshold", "local_exponent"})
     assert abs(float(r.R) / math.sqrt(cp) - float(1 / mp.sqrt(kappa_star_value(6, 30)))) < 1e-6
 
 

@@ -64,8 +64,52 @@ def test_same_answer_as_frozen_table(row):
     for k in keys:
         if old[k] is None or k == "optimum_kind":
             assert new[k] == old[k], (k, old[k], new[k])
+        elif k == "learned_fraction" and old.get("optimum_kind") == "kink" and c["model"] == "consistent":
+            # the previous implementation evaluated the consistent model's kink on the paper
+            # formula (no error-floor term): checked against mpmath instead (independent route)
+            assert same_digits(_kink_learned_fraction(c), new[k], c["dps"]), (k, old[k], new[k])
         else:
             assert same_digits(old[k], new[k], c["dps"]), (k, old[k], new[k])
+
+
+def _kink_learned_fraction(c) -> str:
+    """Learned fraction at a kink R* (eps*(R*) = eps) of the consistent model, by mpmath: the
+    formula of the left side (eps* > eps: the critical-point erasure and the error-floor term),
+    continuous with the right side's limit there."""
+    from infoscaling.numeric.optimum import Problem, finite_optimum
+    from infoscaling.numeric.optimum.objective import classify, value
+    from infoscaling.numeric.precision import fmt
+
+    kw = {"alpha_variant": c["alpha_variant"], "shift": c["shift"], "model": c["model"]}
+    r = finite_optimum(c["dt"], c["eps"], c["c_prime"], c["dps"], exponent=False, **kw)
+    pb = Problem.create(c["dt"], c["eps"], c["c_prime"], **kw)
+    with mp.workdps(c["dps"] + 40):
+        Rk = r.certified["R"].value
+        left = classify(pb, Rk * (1 - mp.mpf(10) ** -(c["dps"] // 2)))
+        assert not left.worse
+        return fmt(value(pb, Rk, left, polish=8) / Rk, c["dps"])
+
+
+def test_kink_learned_fraction_is_continuous():
+    """The consistent objective is continuous at a kink: the left formula at R* is the limit of the
+    right formula (stuck on the upper fixed point) from above; the paper formula is not."""
+    from infoscaling.numeric.optimum import Problem, finite_optimum
+    from infoscaling.numeric.optimum.objective import classify, value
+
+    c = {"dt": "4", "eps": "0.3", "c_prime": 1000.0, "dps": 20, "alpha_variant": "correct", "shift": True,
+         "model": "consistent"}
+    r = finite_optimum(4, "0.3", 1000.0, 20, exponent=False)
+    assert r.kind == "kink"
+    pb = Problem.create(4, "0.3", 1000.0)
+    with mp.workdps(80):
+        Rk = r.certified["R"].value
+        Rr = Rk * (1 + mp.mpf(10) ** -30)
+        right = classify(pb, Rr)
+        assert right.worse
+        lim = value(pb, Rr, right, polish=8) / Rr
+        paper = value(pb, Rk, classify(pb, Rk, model="paper")) / Rk
+        assert same_digits(_kink_learned_fraction(c), mp.nstr(lim, 30), 12)
+        assert not same_digits(_kink_learned_fraction(c), mp.nstr(paper, 30), 6)
 
 
 def test_same_digits_helper():

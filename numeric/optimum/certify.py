@@ -44,10 +44,17 @@ CERTIFIED_BY = {
 }
 
 
-def _A(v):
+def _series_aware_A():
+    """``A`` of the generated code: balls and power series pass through, numbers become balls
+    (flint's types looked up once: ``A`` runs for every constant of every evaluation)."""
     from flint import arb, arb_series
 
-    return v if isinstance(v, (arb, arb_series)) else arb(v)
+    kinds = (arb, arb_series)
+
+    def A(v):
+        return v if isinstance(v, kinds) else arb(v)
+
+    return A
 
 
 @functools.lru_cache(maxsize=4)
@@ -60,10 +67,11 @@ def arb_functions(variant: str) -> dict:
 
     ex = dop.stable_binomial_system(variant)
     args = (dop._X, dop.R, dop.T, dop.DT, dop.EPS0)
+    A = _series_aware_A()
     out = {}
     for k in _KEYS:
         fn = cf.arb_lambdify(args, ex[k].replace(dop.Log1p, lambda z: sp.log(1 + z)))
-        glob = dict(fn.__globals__, A=_A)  # let power series through the generated code
+        glob = dict(fn.__globals__, A=A)  # let power series through the generated code
         out[k] = types.FunctionType(fn.__code__, glob)
     return out
 
@@ -108,29 +116,36 @@ class _Ctx:
         self.cp, self.dt, self.eps = arb(pb.cp), arb(pb.dt), arb(pb.eps)
         self.shift, self.br = pb.shift, br
 
-    def args(self, x, R):
-        return (x, R, self.cp / R, self.dt, self.eps)
+    def args(self, x, R, T=None):
+        return (x, R, self.cp / R if T is None else T, self.dt, self.eps)
 
-    def objective(self, R, x, xu, xl):
-        """The objective's formula on the branch (:func:`numeric.optimum.objective.value`), in Arb."""
+    def objective(self, R, x, xu, xl, T=None, parts=False):
+        """The objective's formula on the branch (:func:`numeric.optimum.objective.value`), in Arb.
+
+        ``T`` defaults to C'/R (a ball or series enclosing it may be passed instead); with
+        ``parts`` a dict of the law's parts (``value``, ``threshold``, ``alpha``, ``beta``, ``nu``).
+        """
         from flint import arb
 
         f, eps = self.f, self.eps
-        a = self.args(x, R)
+        a = self.args(x, R, T)
         es, al, nu = f["eps_of_x"](*a), f["alpha2"](*a).sqrt(), f["nu"](*a)
         n = R / eps
+        be = None
         if self.shift:
             be = _cbrt(f["beta3"](*a))
             z = n.sqrt() * (es - be * n ** (arb(-2) / 3) - eps) / al
         else:
             z = n.sqrt() * (es - eps) / al
         pbk = (z / arb(2).sqrt()).erfc() / 2
-        stuck = eps * f["unlearned"](*self.args(xu, R)) if self.br.worse else nu
+        stuck = eps * f["unlearned"](*self.args(xu, R, T)) if self.br.worse else nu
         delta = stuck * pbk / eps
         if xl is not None:
-            delta = delta + (1 - pbk) * f["unlearned"](*self.args(xl, R))
+            delta = delta + (1 - pbk) * f["unlearned"](*self.args(xl, R, T))
         elif self.br.worse:
             delta = stuck / eps
+        if parts:
+            return {"value": R * (1 - delta), "threshold": es, "alpha": al, "beta": be, "nu": nu}
         return R * (1 - delta)
 
     def root(self, name, dname, guess, R):

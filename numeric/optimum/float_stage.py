@@ -35,8 +35,13 @@ def objective_float(R, c_prime, dt, eps, alpha_variant="correct", shift=True, mo
     return objective_float_at(pb, R)
 
 
-def objective_float_at(pb: Problem, R, cp=None):
-    """:func:`objective_float` for a built :class:`Problem` (``cp``: an array of C' per R, optional)."""
+def objective_float_at(pb: Problem, R, cp=None, roots: bool = False):
+    """:func:`objective_float` for a built :class:`Problem` (``cp``: an array of C' per R, optional).
+
+    With ``roots`` a fourth item is returned: a dict of arrays ``worse`` (decoding stops on the
+    upper DE fixed point), ``xu`` (that fixed point) and ``xl`` (the lower one; nan where absent),
+    the start values of a branch (:class:`numeric.optimum.objective.Branch`) at each R.
+    """
     nf = pb.nf
     dt, eps, model = pb.dt, pb.eps, pb.model
     R = np.atleast_1d(np.asarray(R, dtype=float))
@@ -45,6 +50,7 @@ def objective_float_at(pb: Problem, R, cp=None):
     val = np.empty_like(R)
     xs = np.full_like(R, np.nan)
     sharp = np.zeros(R.shape, dtype=bool)
+    extra = {"worse": np.zeros(R.shape, dtype=bool), "xu": np.full_like(R, np.nan), "xl": np.full_like(R, np.nan)}
     with np.errstate(all="ignore"):
         has = a > math.e
         u = np.where(has, -_lambertw(-1.0 / np.where(has, a, 3.0), -1), np.nan)
@@ -74,6 +80,7 @@ def objective_float_at(pb: Problem, R, cp=None):
             n = Rk / eps
             z = np.sqrt(n) * (es - be * n ** (-2.0 / 3.0) - eps) / al
             stuck = nu.copy()
+            xu_k = np.full_like(xk, np.nan)
             if model == "consistent":
                 worse = es < eps  # channel worse than threshold: decoding stops on the upper fixed point
                 if worse.any():
@@ -81,12 +88,15 @@ def objective_float_at(pb: Problem, R, cp=None):
                     xu = vroot(lambda t: nf["resid2"](t, Rw, Tw, dt, eps), xk[worse].copy(),
                                np.full(int(worse.sum()), eps), np.full(int(worse.sum()), eps))
                     stuck[worse] = eps * nf["unlearned"](xu, Rw, Tw, dt, eps)
+                    xu_k[worse] = xu
+                extra["worse"][ok], extra["xu"][ok] = worse, xu_k
             from scipy import special as ssp
 
             pbk = 0.5 * ssp.erfc(z / math.sqrt(2))
             delta = stuck * pbk / eps
             if model == "consistent":
-                delta = delta + (1 - pbk) * _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps)
+                floor, extra["xl"][ok] = _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps)
+                delta = delta + (1 - pbk) * floor
             val[ok] = Rk * (1 - delta)
             xs[ok] = xk
         nm = ~ok
@@ -104,18 +114,22 @@ def objective_float_at(pb: Problem, R, cp=None):
             delta = nf["unlearned"](xf, Rn, Tn, dt, eps)
             val[nm] = Rn * (1 - delta)
     val = np.where(np.isfinite(val), val, -np.inf)
+    if roots:
+        return val, xs, sharp, extra
     return val, xs, sharp
 
 
 def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
-    """Unlearned fraction on the lower (error-floor) DE fixed point, vectorised float64.
+    """Unlearned fraction on the lower (error-floor) DE fixed point and that point, vectorised float64.
 
     Below threshold (eps* >= eps) the lower fixed point is the unique root on (0, x*); above it,
     the root on (0, x_max) when eps(x_max) > eps (x_max the local maximum of eps(x)), otherwise
-    there is none and the decoder can only stop on the upper fixed point (floor = stuck/eps).
+    there is none and the decoder can only stop on the upper fixed point (floor = stuck/eps, the
+    point nan).  Returns (floor, point).
     """
     hi = xk.copy()
     floor = np.full_like(xk, np.nan)
+    point = np.full_like(xk, np.nan)
     worse = es < eps
     if worse.any():
         Rw, Tw = Rk[worse], Tk[worse]
@@ -143,7 +157,8 @@ def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
             x = np.minimum(x + nf["de_residual"](x, Rt, Tt, dt, eps), ht)
         x = vroot(lambda t: nf["resid2"](t, Rt, Tt, dt, eps), np.zeros_like(x), ht, x)
         floor[todo] = nf["unlearned"](x, Rt, Tt, dt, eps)
-    return floor
+        point[todo] = x
+    return floor, point
 
 
 def vroot(fun2, lo, hi, x0, maxit=80):

@@ -73,6 +73,52 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
     return res
 
 
+def _ball_solve(pb: Problem, dps, Rf, bracket, x0, exponent, t0, w1):
+    """The optimum refined and certified in ball arithmetic (:mod:`numeric.optimum.ball`), or None.
+
+    A kink eps*(R) = eps inside the float bracket is the optimum when the objective rises on its
+    left and falls on its right; otherwise a stationary point is refined (Newton on
+    dR_learned/dR) and certified (interval Newton).  None near a fold of eps'(x), at an end of
+    the admissible range, or when any step fails: the mpmath route takes over.
+    """
+    from .. import certify as cf
+    from .ball import _work_bits, kink_gap, kink_optimum, stationary_optimum
+    from .objective import Branch, classify
+
+    _, xs, sharp, fr = objective_float_at(pb, [Rf * (1 - 1e-5), Rf, Rf * (1 + 1e-5)], roots=True)
+    if not all(sharp):
+        return None  # the critical point vanishes next to the float optimum: a fold (mpmath route)
+    # the branch at the float optimum from the float stage's roots (polished in Arb; the formula's
+    # side of the threshold is certified over the enclosure)
+    xl = None if not np.isfinite(fr["xl"][1]) else float(fr["xl"][1])
+    br0 = Branch(True, float(xs[1]), bool(fr["worse"][1]), float(fr["xu"][1]) if fr["worse"][1] else None, xl)
+    kind = "stationary"
+    with mp.workdps(w1):
+        out = None
+        if pb.model == "consistent":
+            with cf.workprec(_work_bits(dps, Rf)):
+                ga, gb = kink_gap(pb, x0, bracket[0]), kink_gap(pb, x0, bracket[1])
+            if ga is not None and gb is not None and ga.mid() > 0 > gb.mid():
+                k = kink_optimum(pb, x0, Rf, bracket, dps, lambda R: classify(pb, R, x0), exponent)
+                if k is None:
+                    return None
+                if k[3]:
+                    out, kind = k[:3], "kink"
+        if out is None:
+            out = stationary_optimum(pb, br0, Rf, bracket, dps, exponent)
+        if out is None:
+            return None
+        R, d, cert = out
+        if abs(R / pb.dt - 1) < mp.mpf("1e-9") or abs(R / pb.cp - 1) < mp.mpf("1e-9"):
+            return None  # an end of the admissible range: the edge rules of the mpmath route apply
+    ex = cert.get("local_exponent")
+    res = make_result(pb, R, d, dps=dps, digits=cert["R"].digits, exponent=ex.value if ex else None,
+                      exponent_digits=ex.digits if ex else None, both_sides=True, t0=t0, float_R=Rf,
+                      kind=kind)
+    res.certified = cert
+    return res
+
+
 def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "correct",
                    shift: bool = True, warm: float | None = None, grid_points: int = 120,
                    exponent: bool = True, model: str = "consistent", certify: bool = True) -> OptimumResult:
@@ -162,6 +208,11 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
     if edge is not None:
         return edge_result(edge)
     x0 = None if not np.isfinite(xf) else xf
+    if certify and x0 is not None:
+        fast = _ball_solve(pb, dps, Rf, bracket, x0, exponent, t0, w1)
+        if fast is not None:
+            return fast
+    # the mpmath route (the ball stage could not certify this optimum, or certify=False):
     # the float curvature (second difference at the maximum) seeds the secant slope
     k1, R1, b1, d1, e1, s1, h1 = _solve_at(pb, w1, Rf, bracket, x0, exponent=exponent,
                                        tol=mp.mpf(10) ** (-(dps + 6)),
