@@ -51,7 +51,7 @@ from infoscaling.derivations.specs import (
 from . import validate
 from .errors import LimitError, input_error
 from .executor import get_engine, run_tasks
-from .jit import note_if_compiling
+from .jit import note_if_compiling, without_scipy
 from .rng import resolve, root_sequence
 from .stats import mean as t_mean
 
@@ -494,6 +494,8 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
     validate.simulation_work(trials, steps)
     seq = root_sequence(seed)
     note_if_compiling((_uf_component_weights,), "giant-component")
+    with without_scipy():  # numba's runtime start-up would import scipy.linalg (numeric.jit)
+        component_sizes(2, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
     t0 = time.perf_counter()
     spec = law.spec()
     entropy = seq.entropy

@@ -292,7 +292,7 @@ def _uniform_targets(raw, k):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _peel_kernel(n_chk, var_ptr, var_adj, erased):  # pragma: no cover - compiled
+def _peel_kernel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg):  # pragma: no cover - compiled
     """Queue-based peeling, O(edges); updates ``erased`` in place.
 
     Per check: the number of erased edges and the sum of their variable
@@ -301,9 +301,18 @@ def _peel_kernel(n_chk, var_ptr, var_adj, erased):  # pragma: no cover - compile
     unsigned types where they come from arrays, which spares numba's
     negative-index wraparound branch on every random access (about 25% of
     the decoding time at n = 1e6).
+
+    ``run_v0``, ``run_e0``, ``run_deg`` (:func:`_degree_runs`; empty: not
+    used) describe the variables as a few runs of equal degree, run ``k``
+    holding variables ``run_v0[k] <= v < run_v0[k + 1]`` of degree
+    ``run_deg[k]`` whose edges start at ``run_e0[k]``: a recovered
+    variable's edges are then found by arithmetic instead of a second
+    dependent random read of ``var_ptr`` (decoding about 1.5x faster at
+    n = 1e6; same result).
     """
     n_var = var_ptr.size - 1
     one = np.uint64(1)
+    use_runs = run_deg.size > 0
     cnt = np.zeros(n_chk, dtype=np.int32)
     ssum = np.zeros(n_chk, dtype=np.int64)
     residual = 0
@@ -330,20 +339,71 @@ def _peel_kernel(n_chk, var_ptr, var_adj, erased):  # pragma: no cover - compile
         head += 1
         if cnt[c] != 1:  # its variable was recovered by another check meanwhile
             continue
-        v = np.uint64(ssum[c])
-        erased[v] = 0
+        v = ssum[c]
+        erased[np.uint64(v)] = 0
         residual -= 1
         if t > rounds:
             rounds = t
-        for e in range(var_ptr[v], var_ptr[v + one]):
+        if use_runs:
+            k = 0
+            while v >= run_v0[k + 1]:
+                k += 1
+            e0 = run_e0[k] + run_deg[k] * (v - run_v0[k])
+            e1 = e0 + run_deg[k]
+        else:
+            e0 = var_ptr[np.uint64(v)]
+            e1 = var_ptr[np.uint64(v) + one]
+        for e in range(e0, e1):
             c2 = np.uint32(var_adj[e])
             cnt[c2] -= 1
-            ssum[c2] -= np.int64(v)
+            ssum[c2] -= v
             if cnt[c2] == 1:
                 queue[tail] = c2
                 label[tail] = t + 1
                 tail += 1
     return residual, rounds
+
+
+#: Largest number of equal-degree runs for which the decoder finds edges arithmetically.
+_MAX_RUNS = 16
+_NO_RUNS = np.zeros(0, dtype=np.int64)
+
+
+def _degree_runs(var_ptr: np.ndarray, classes: tuple | None = None) -> tuple:
+    """``(run_v0, run_e0, run_deg)`` of :func:`_peel_kernel`, or three empty arrays.
+
+    ``classes`` (``(degree, count)`` pairs in CSR order, a plan's
+    ``var_classes``) gives the runs without reading ``var_ptr``; otherwise
+    they are found in ``var_ptr``.  More than ``_MAX_RUNS`` runs (random
+    variable degrees): empty arrays, the decoder then reads ``var_ptr``.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _degree_runs(np.array([0, 2, 4, 7, 10]))]
+    [[0, 2, 4], [0, 4], [2, 3]]
+    >>> [a.tolist() for a in _degree_runs(None, ((2, 2), (3, 2)))]
+    [[0, 2, 4], [0, 4], [2, 3]]
+    """
+    if classes is not None:
+        deg = np.array([k for k, c in classes if c], dtype=np.int64)
+        count = np.array([c for _, c in classes if c], dtype=np.int64)
+    else:
+        d = np.diff(var_ptr)
+        if d.size == 0:
+            return _NO_RUNS, _NO_RUNS, _NO_RUNS
+        starts = np.flatnonzero(d[1:] != d[:-1]) + 1
+        if starts.size >= _MAX_RUNS:
+            return _NO_RUNS, _NO_RUNS, _NO_RUNS
+        starts = np.concatenate(([0], starts))
+        deg = d[starts]
+        count = np.diff(np.append(starts, d.size))
+    if deg.size == 0 or deg.size > _MAX_RUNS:
+        return _NO_RUNS, _NO_RUNS, _NO_RUNS
+    v0 = np.zeros(deg.size + 1, dtype=np.int64)
+    np.cumsum(count, out=v0[1:])
+    e0 = np.zeros(deg.size, dtype=np.int64)
+    np.cumsum((deg * count)[:-1], out=e0[1:])
+    return v0, e0, deg
 
 
 # ----------------------------------------------------------------------------
@@ -380,7 +440,7 @@ def peel(graph: Graph, erased) -> PeelResult:
     (0, 2, [0, 0, 0])
     """
     e = _check_pattern(graph, erased)
-    residual, rounds = _peel_kernel(graph.n_chk, graph.var_ptr, graph.var_adj, e)
+    residual, rounds = _peel_kernel(graph.n_chk, graph.var_ptr, graph.var_adj, e, *_degree_runs(graph.var_ptr))
     return PeelResult(e, int(residual), int(rounds))
 
 
@@ -733,7 +793,8 @@ def run_trial(plan: PeelingPlan, seed) -> tuple[int, int, int, int]:
     g = sample_graph(plan, rng)
     erased = sample_erasures(plan, rng)
     initial = int(erased.sum())
-    residual, rounds = _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, erased)
+    runs = _degree_runs(None, plan.var_classes) if plan.var_classes else (_NO_RUNS,) * 3
+    residual, rounds = _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, erased, *runs)
     return initial, int(residual), int(rounds), g.edges
 
 
@@ -751,17 +812,22 @@ def _warm_kernels(kind: str | None = None) -> None:
     todo = [k for k in kinds if k not in _WARM]
     if not todo:
         return
-    note_if_compiling((_csr_fill, _bounded, _matched_sockets, _uniform_targets, _peel_kernel), "peeling")
+    uses = {"config": (_matched_sockets,), "var-structured": (_uniform_targets,),
+            "chk-structured": (_uniform_targets, _csr_fill), "iid": ()}
+    note_if_compiling({d for k in todo for d in (*uses[k], _peel_kernel)}, "peeling")
+    from .jit import without_scipy
+
     rng = np.random.default_rng(0)
-    for k in todo:
-        if k != "iid":
-            plan = PeelingPlan("warm", k, 4, 2, ((3, 4),) if k != "chk-structured" else (),
-                               ((6, 2),) if k != "var-structured" else (), 0, 12, n_code=4.0)
-        else:
-            plan = PeelingPlan("warm", "iid", 4, 2, p=0.5, n_code=4.0)
-        g = sample_graph(plan, rng)
-        _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, np.ones(4, dtype=np.uint8))
-        _WARM.add(k)
+    with without_scipy():  # numba's runtime start-up would import scipy.linalg (numeric.jit)
+        for k in todo:
+            if k != "iid":
+                plan = PeelingPlan("warm", k, 4, 2, ((3, 4),) if k != "chk-structured" else (),
+                                   ((6, 2),) if k != "var-structured" else (), 0, 12, n_code=4.0)
+            else:
+                plan = PeelingPlan("warm", "iid", 4, 2, p=0.5, n_code=4.0)
+            g = sample_graph(plan, rng)
+            _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, np.ones(4, dtype=np.uint8), *_degree_runs(g.var_ptr))
+            _WARM.add(k)
 
 
 @dataclass(frozen=True)

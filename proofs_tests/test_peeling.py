@@ -146,6 +146,57 @@ def test_fast_equals_reference_on_arbitrary_multigraphs(n_var, n_chk, data):
     _same(Graph.from_edges(n_var, n_chk, var, chk), erased)
 
 
+MULTI_CLASS_SPECS = ["poly:0,1/2,1/2/regular:6", "poly:1/10,0,9/10/poly:0,0,1/3,2/3", "poly:0,1/2,1/2/poisson:6"]
+
+
+@given(spec=st.sampled_from(MULTI_CLASS_SPECS), n=st.integers(20, 90), eps=st.floats(0.2, 0.9),
+       seed=st.integers(0, 2**32 - 1))
+@example(spec="poly:0,1/2,1/2/regular:6", n=60, eps=0.6, seed=3)
+def test_trial_decoder_with_degree_runs_equals_reference(spec, n, eps, seed):
+    """run_trial finds a recovered variable's edges from the plan's degree classes: same as the reference."""
+    plan = plan_peeling(ensemble(spec), n, eps)
+    run_deg = peeling._degree_runs(None, plan.var_classes)[2]
+    assert run_deg.size == len(plan.var_classes) >= 2  # the arithmetic path is really taken
+    seq = np.random.SeedSequence(seed)
+    rng = np.random.default_rng(seq)
+    graph = sample_graph(plan, rng)
+    erased = sample_erasures(plan, rng)
+    ref = peel_reference(graph, erased)
+    initial, residual, rounds, edges = peeling.run_trial(plan, seq)
+    assert (initial, residual, rounds, edges) == (int(erased.sum()), ref.residual, ref.rounds, graph.edges)
+
+
+@given(spec=st.sampled_from(SMALL_SPECS), n=st.integers(20, 200), eps=st.floats(0.05, 0.95),
+       seed=st.integers(0, 2**32 - 1))
+def test_degree_runs_and_var_ptr_decode_alike(spec, n, eps, seed):
+    """The kernel gives the same pattern, residual and rounds with and without the degree runs."""
+    plan = plan_peeling(ensemble(spec), n, eps)
+    rng = np.random.default_rng(seed)
+    g = sample_graph(plan, rng)
+    erased = sample_erasures(plan, rng)
+    runs = peeling._degree_runs(g.var_ptr)
+    if runs[2].size == 0:  # many runs: decode with a single run per variable instead
+        deg = np.diff(g.var_ptr)
+        runs = (np.arange(g.n_var + 1, dtype=np.int64), g.var_ptr[:-1].copy(), deg)
+    none = (peeling._NO_RUNS,) * 3
+    a, b = erased.copy(), erased.copy()
+    assert peeling._peel_kernel(g.n_chk, g.var_ptr, g.var_adj, a, *runs) == \
+        peeling._peel_kernel(g.n_chk, g.var_ptr, g.var_adj, b, *none)
+    assert a.tolist() == b.tolist()
+
+
+def test_degree_runs_of_csr_and_of_classes_agree():
+    """Runs read from var_ptr equal those of the plan's classes; too many runs: none."""
+    plan = plan_peeling("poly:1/10,0,9/10/poly:0,0,1/3,2/3", 500, 0.4)
+    g = sample_graph(plan, np.random.default_rng(0))
+    from_ptr = peeling._degree_runs(g.var_ptr)
+    from_classes = peeling._degree_runs(None, plan.var_classes)
+    assert [x.tolist() for x in from_ptr] == [x.tolist() for x in from_classes]
+    assert from_ptr[0].tolist()[-1] == g.n_var and from_ptr[2].tolist() == [1, 3]
+    alternating = np.concatenate(([0], np.cumsum(np.tile([1, 2], 20))))  # 40 runs
+    assert all(x.size == 0 for x in peeling._degree_runs(alternating))
+
+
 def sequential_peel(graph: Graph, erased, order_seed: int) -> set[int]:
     """The literal peeling process: one degree-one check at a time, picked at random."""
     checks = graph.check_lists()
