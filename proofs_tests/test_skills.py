@@ -253,6 +253,32 @@ def test_simulated_edge_density_matches_exact_tail(R, T, S, eta, pairs):
         assert g["ci"][0] - 1 / S <= r["gamma_theory"] <= g["ci"][1] + 1 / S
 
 
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 11)), max_size=120), st.integers(12, 40))
+@example([(0, 1), (0, 2), (0, 3), (1, 1), (1, 2), (2, 5)], 12)
+@example([(4, 7)], 12)
+@example([], 12)
+def test_cooccurring_pairs_match_a_direct_count(incidences, R):
+    # distinct (text, concept) incidences in any order; pairs counted once however many texts share them
+    inc = sorted(set(incidences), key=lambda tc: (tc[1] * 7 + tc[0]) % 13)
+    text = np.array([t for t, _ in inc], dtype=np.int64)
+    concept = np.array([c for _, c in inc], dtype=np.int64)
+    by_text = {}
+    for t, c in inc:
+        by_text.setdefault(t, []).append(c)
+    direct = {(min(a, b), max(a, b)) for cs in by_text.values() for i, a in enumerate(cs) for b in cs[i + 1:]}
+    assert ns._cooccurring_pairs(text, concept, R) == len(direct)
+
+
+def test_paper_tables_shared_and_read_only():
+    a, b = ns.SkillSettings(prerequisite="none"), ns.SkillSettings(levels="multimodal")
+    assert a.eta is b.eta and a.sigma is b.sigma  # one table per L, not per settings object
+    assert a.q_levels is not b.q_levels
+    assert a.eta.tolist() == [dsk.paper_eta(l) for l in range(1, 101)]
+    assert a.sigma.tolist() == [dsk.paper_sigma(l) for l in range(1, 101)]
+    with pytest.raises(ValueError, match="read-only"):
+        a.eta[0] = 5
+
+
 def test_resolve_path_arrays_and_callable():
     c = np.array([1e4, 1e8])
     R, T = ns.resolve_path(lambda v: ns.asymptotic_path(v, KAPPA), c)
