@@ -59,7 +59,6 @@ from flint import arb, ctx, fmpq, fmpz
 
 from .errors import VerificationError
 from .precision import directed_fraction as _directed
-from .precision import exponent10 as _exponent10
 
 __all__ = [
     "NotCertifiable",
@@ -165,18 +164,35 @@ def _endpoints(ball: arb) -> tuple[Fraction, Fraction]:
     return mid - rad, mid + rad
 
 
+def _exp10_int(n: int, d: int) -> int:
+    """floor(log10(n/d)) for positive integers n, d, exactly (integer arithmetic only)."""
+    e = int((n.bit_length() - d.bit_length()) * 0.30102999566398120)  # within 1 of the answer
+
+    def at_least(k):  # n/d >= 10^k
+        return n * 10 ** (-k) >= d if k < 0 else n >= d * 10**k
+
+    while not at_least(e):
+        e -= 1
+    while at_least(e + 1):
+        e += 1
+    return e
+
+
 def _round_sig(q: Fraction, k: int) -> tuple[int, int]:
     """``q`` rounded to ``k`` significant digits (ties away from zero, as mpmath prints):
-    ``(m, e)`` with value m 10^(e-k+1)."""
+    ``(m, e)`` with value m 10^(e-k+1).  Integer arithmetic on q's numerator and denominator
+    (it runs for every certified value printed)."""
     if q == 0:
         return 0, 0
-    e = _exponent10(q)
-    scaled = q * Fraction(10) ** (k - 1 - e)
-    m = math.floor(abs(scaled) + Fraction(1, 2)) * (1 if scaled > 0 else -1)
-    if abs(m) == 10**k:
+    n, d = abs(q.numerator), q.denominator
+    e = _exp10_int(n, d)
+    s = k - 1 - e
+    num, den = (n * 10**s, d) if s >= 0 else (n, d * 10 ** (-s))
+    m = (2 * num + den) // (2 * den)   # floor(|q| 10^s + 1/2)
+    if m == 10**k:
         m //= 10
         e += 1
-    return m, e
+    return (m if q > 0 else -m), e
 
 
 def certified_digits(ball: arb, cap: int) -> int:
@@ -613,18 +629,19 @@ def arb_lambdify(args, expr, cse: bool = True) -> Callable:
     Parameters
     ----------
     args : sequence of sympy.Symbol
-    expr : sympy.Expr
+    expr : sympy.Expr or list of sympy.Expr
         Built from +, *, powers, rationals, E, pi, exp, log, sqrt, LambertW,
         erf(c), ...; floats and unsupported functions raise
-        :class:`NotCertifiable`.
+        :class:`NotCertifiable`.  A list compiles to one function returning a
+        tuple, its common subexpressions evaluated once.
     cse : bool
         Share common subexpressions.
 
     Returns
     -------
     callable
-        ``f(*balls) -> arb``; rational constants become balls at the
-        precision in force at each call.
+        ``f(*balls) -> arb`` (a tuple of balls for a list); rational constants
+        become balls at the precision in force at each call.
 
     Raises
     ------
@@ -633,17 +650,22 @@ def arb_lambdify(args, expr, cse: bool = True) -> Callable:
     import sympy as sp
 
     names = {s: f"a{i}" for i, s in enumerate(args)}
+    many = isinstance(expr, (list, tuple))
+    exprs = list(expr) if many else [expr]
     if cse:
-        reps, (red,) = sp.cse([expr], symbols=(sp.Symbol(f"_t{i}") for i in range(10**9)))
+        reps, red = sp.cse(exprs, symbols=(sp.Symbol(f"_t{i}") for i in range(10**9)))
     else:
-        reps, red = [], expr
+        reps, red = [], exprs
     pr = _Printer(names)
     lines = []
     for sym, sub in reps:
         code = pr(sub)
         pr.names[sym] = f"t_{len(lines)}"
         lines.append(f"    t_{len(lines)} = {code}")
-    lines.append(f"    return A({pr(red)})")
+    if many:
+        lines.append("    return (" + "".join(f"A({pr(e)}), " for e in red) + ")")
+    else:
+        lines.append(f"    return A({pr(red[0])})")
     src = f"def _f({', '.join(names[s] for s in args)}):\n" + "\n".join(lines) + "\n"
     consts = [(str(c.p), str(c.q)) if isinstance(c, fmpq) else (str(c), "1") for c in pr.consts]
     return arb_from_source(src, consts)

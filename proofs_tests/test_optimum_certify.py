@@ -184,17 +184,22 @@ def test_interval_newton_certifies_only_a_root_of_a_decreasing_function():
 
     stage, m, mids, bits = _kink_stage()
     scale = arb(-0.1)
+
+    def newton(fun, scale):
+        fm = fun(stage.enclose(mids, m, stage.cp / m), *stage.line(m, 1), 1)[0]   # f at m, rigorous
+        return _interval_newton(fun, m, mids, stage, scale, 2, fm)[0]
+
     with cf.workprec(bits):
-        N = _interval_newton(stage.gap, m, mids, stage, scale, 2)[0]   # from the float start
+        N = newton(stage.gap, scale)   # from the float start
         assert cf.certified_digits(N, 30) >= 6
         assert N.contains(cf.arb_of(finite_optimum(6, 0.5, 988.4959046625586, 20).certified["R"].value))
         shifted = lambda roots, Rs, Ts, L: [c + 1 if i == 0 else c  # noqa: E731
                                             for i, c in enumerate(stage.gap(roots, Rs, Ts, L))]
         with pytest.raises(VerificationError):
-            _interval_newton(shifted, m, mids, stage, scale, 2)
+            newton(shifted, scale)
         negated = lambda roots, Rs, Ts, L: [-c for c in stage.gap(roots, Rs, Ts, L)]  # noqa: E731
         with pytest.raises(VerificationError):
-            _interval_newton(negated, m, mids, stage, -scale, 2)
+            newton(negated, -scale)
 
 
 def test_ball_stage_checks_the_side_of_the_threshold():

@@ -100,6 +100,8 @@ class BallStage(_Ctx):
             self.eqs["xu"] = ("de_residual", "dde_residual")
         if br.xl is not None:
             self.eqs["xl"] = ("de_residual", "dde_residual")
+        #: each equation with its derivative in one call (shared subexpressions)
+        self.pair = {"deps": "newton", "de_residual": "resid2"}
 
     def guesses(self, br) -> dict:
         """Start values of the roots from a branch (mpmath numbers)."""
@@ -118,10 +120,11 @@ class BallStage(_Ctx):
 
         tol = arb(2) ** (12 - ctx.prec)
         out = {}
-        for k, (g, dg) in self.eqs.items():
+        for k, (g, _) in self.eqs.items():
             m = mids[k]
             for _ in range(steps):
-                q = self._g(g, m, R, T) / self._g(dg, m, R, T)
+                gm, dgm = self._g(self.pair[g], m, R, T)
+                q = gm / dgm
                 step = q.mid()
                 if not step.is_finite():
                     raise VerificationError(f"Newton on {g} broke down")
@@ -163,11 +166,12 @@ class BallStage(_Ctx):
         """Series of the implicit roots along (Rs, Ts) from their constant terms ``roots``
         (Newton on series; the constant term stays the given ball)."""
         out = {}
-        for k, (g, dg) in self.eqs.items():
+        for k, (g, _) in self.eqs.items():
             X0 = roots[k]
             X = _ser([X0], L)
             for _ in range(_SERIES_STEPS[L]):
-                X = X - self._g(g, X, Rs, Ts) / self._g(dg, X, Rs, Ts)
+                gx, dgx = self._g(self.pair[g], X, Rs, Ts)
+                X = X - gx / dgx
                 X = _ser([X0] + _coeffs(X, L)[1:], L)
             out[k] = X
         return out
@@ -196,23 +200,20 @@ class BallStage(_Ctx):
         return {"C": (R * E, self.cp / (R * E)), "T": (R * E, _ser([T], L)), "R": (Rc, T * E)}
 
 
-def _interval_newton(fun, m, mids, stage, scale, L):
+def _interval_newton(fun, m, mids, stage, scale, L, fm):
     """Certify the root of a decreasing function of R near ``m`` by one interval Newton step.
 
     ``fun(roots, Rs, Ts, L)`` returns series coefficients along the line of fixed compute;
     the function is the coefficient ``L - 2`` (H = c_1 of the objective, or c_0 of the gap)
     and its derivative ``(L - 1) c_{L-1}``, which must be negative on the whole ball X (a
-    maximum of the objective; the kink's gap eps*(R) - eps falls).  N = m - f(m)/f'(X)
-    strictly inside X proves exactly one root in X, enclosed by N.  Returns
-    (N, X, roots over X, coefficients over X); VerificationError when it cannot be certified.
+    maximum of the objective; the kink's gap eps*(R) - eps falls).  ``fm`` encloses the function
+    at the point m (roots enclosed there).  N = m - f(m)/f'(X) strictly inside X proves exactly
+    one root in X, enclosed by N.  Returns (N, X, roots over X, coefficients over X);
+    VerificationError when it cannot be certified.
     """
     from flint import arb, ctx
 
     k = L - 2
-    Tm = stage.cp / m
-    rm = stage.enclose(mids, m, Tm)
-    cm = fun(rm, *stage.line(m, k + 1), k + 1)
-    fm = cm[k]
     if not fm.is_finite():
         raise VerificationError("the function is not finite at the refined point")
     rad = max((4 * (abs(fm) / abs(scale)).upper()).mid(), (abs(m) * arb(2) ** (30 - ctx.prec)).mid())
@@ -229,29 +230,36 @@ def _interval_newton(fun, m, mids, stage, scale, L):
     raise VerificationError("interval Newton could not certify the optimum")
 
 
-def _certify_root(fun, m, mids, stage, scale, L, dps):
-    """:func:`_interval_newton` at the refined point; when the enclosure fixes fewer than
-    ``dps + 3`` digits (the early-stopped Newton iterate was not close enough), once more from
-    the enclosure's midpoint."""
+def _certify_root(fun, stage, R0, mids, a, b, dps, L):
+    """Newton from R0 (:func:`_newton`), then :func:`_interval_newton` around the refined point;
+    when the enclosure fixes fewer than ``dps + 3`` digits, once more from its midpoint.
+
+    Returns (N, X, roots over X, coefficients over X, midpoint of N, midpoint roots).
+    """
     from .. import certify as cf
 
+    k = L - 2
     for _ in range(2):
-        N, X, rx, cx = _interval_newton(fun, m, mids, stage, scale, L)
+        m, mids, d = _newton(fun, stage, R0, mids, a, b, dps, L)
+        fm = fun(stage.enclose(mids, m, stage.cp / m), *stage.line(m, k + 1), k + 1)[k]
+        N, X, rx, cx = _interval_newton(fun, m, mids, stage, d, L, fm)
         if cf.certified_digits(N, dps + 3) >= dps + 3:
             break
-        m = N.mid()
-        mids = stage.polish(mids, m, stage.cp / m, steps=12)
-    return N, X, rx, cx, m, mids
+        R0 = N.mid()
+    m = N.mid()
+    return N, X, rx, cx, m, stage.polish(mids, m, stage.cp / m, steps=6)
 
 
 def _newton(fun, stage, R0, mids, a, b, dps, L):
     """Midpoint Newton on the decreasing function f = coefficient ``L - 2`` of ``fun`` from R0
     inside the float bracket (a, b).
 
-    Returns (R, roots at R, f'(R)).  VerificationError when a step leaves (a, b), f' is not
-    negative or it does not converge (e.g. at C' >~ 1e32, where the waterfall is so sharp that
-    the float optimum sits where f is still flat): the mpmath route, with its bracket search,
-    takes over.
+    Returns (R, roots at R, f'(R)) after the first step below sqrt(10^-(dps+10)) R (quadratic
+    convergence: the error is then about that step squared; the interval Newton step that
+    follows certifies the point either way).  VerificationError when a step leaves (a, b), f'
+    is not negative or it does not converge (e.g. at C' >~ 1e32, where the waterfall is so
+    sharp that the float optimum sits where f is still flat): the mpmath route, with its
+    bracket search, takes over.
     """
     from flint import arb
 
@@ -271,8 +279,6 @@ def _newton(fun, stage, R0, mids, a, b, dps, L):
         if not (a < R < b):
             raise VerificationError("Newton left the float bracket")
         mids = stage.polish(mids, R, stage.cp / R, steps=12)
-        # quadratic convergence: after a step below sqrt(tol) the error is ~ step^2 < tol
-        # (the interval Newton step that follows certifies the point either way)
         if abs(step) <= tol * R or (step / R) ** 2 <= tol / 1000:
             return R, mids, d
     raise VerificationError("Newton did not converge")
@@ -327,8 +333,7 @@ def stationary_optimum(pb: Problem, br, R0, bracket, dps: int, exponent: bool = 
         with cf.workprec(_work_bits(dps, R0)):
             stage = BallStage(pb, br)
             a, b = arb(bracket[0]), arb(bracket[1])
-            m, mids, d = _newton(stage.phi, stage, R0, stage.guesses(br), a, b, dps, 3)
-            N, X, rx, cx, m, mids = _certify_root(stage.phi, m, mids, stage, d, 3, dps)
+            N, X, rx, cx, m, mids = _certify_root(stage.phi, stage, R0, stage.guesses(br), a, b, dps, 3)
             Tb = stage.cp / N
             es = stage._g("eps_of_x", rx["x"], X, stage.cp / X)
             if not stage._g("ddeps", rx["x"], X, stage.cp / X) > 0:
@@ -340,7 +345,7 @@ def stationary_optimum(pb: Problem, br, R0, bracket, dps: int, exponent: bool = 
             if exponent:
                 cert["local_exponent"] = _certified(_stationary_exponent(stage, X, rx, cx), dps,
                                                     how["local_exponent"])
-            details = _parts(stage, m, stage.polish(mids, m, stage.cp / m, steps=4))
+            details = _parts(stage, m, mids)
     except VerificationError:
         return None
     return _to_mp(N), details, cert
@@ -399,8 +404,7 @@ def kink_optimum(pb: Problem, x0, R0, bracket, dps: int, branches, exponent: boo
         with cf.workprec(_work_bits(dps, R0)):
             stage = BallStage(pb, _sharp_branch(x0))
             a, b = arb(bracket[0]), arb(bracket[1])
-            m, mids, d = _newton(stage.gap, stage, R0, stage.guesses(stage.br), a, b, dps, 2)
-            N, X, rx, cx, m, mids = _certify_root(stage.gap, m, mids, stage, d, 2, dps)
+            N, X, rx, cx, m, mids = _certify_root(stage.gap, stage, R0, stage.guesses(stage.br), a, b, dps, 2)
             if not stage._g("ddeps", rx["x"], X, stage.cp / X) > 0:
                 raise VerificationError("x* is not a minimum of eps(x) over the enclosure")
             es = stage._g("eps_of_x", rx["x"], X, stage.cp / X)

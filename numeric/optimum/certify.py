@@ -65,15 +65,22 @@ def arb_functions(variant: str) -> dict:
 
     from .. import certify as cf
 
-    ex = dop.stable_binomial_system(variant)
+    ex = {k: v.replace(dop.Log1p, lambda z: sp.log(1 + z))
+          for k, v in dop.stable_binomial_system(variant).items()}
     args = (dop._X, dop.R, dop.T, dop.DT, dop.EPS0)
     A = _series_aware_A()
     out = {}
-    for k in _KEYS:
-        fn = cf.arb_lambdify(args, ex[k].replace(dop.Log1p, lambda z: sp.log(1 + z)))
+    for k in list(_KEYS) + list(_COMBINED):
+        keys = _COMBINED.get(k, k)
+        fn = cf.arb_lambdify(args, ex[k] if isinstance(keys, str) else [ex[j] for j in keys])
         glob = dict(fn.__globals__, A=A)  # let power series through the generated code
         out[k] = types.FunctionType(fn.__code__, glob)
     return out
+
+
+#: Combined evaluations sharing their common subexpressions (one call, a tuple of values).
+_COMBINED = {"newton": ("deps", "ddeps"), "resid2": ("de_residual", "dde_residual"),
+             "law": ("eps_of_x", "alpha2", "beta3", "nu")}
 
 
 def _const(v):
@@ -128,12 +135,12 @@ class _Ctx:
         from flint import arb
 
         f, eps = self.f, self.eps
-        a = self.args(x, R, T)
-        es, al, nu = f["eps_of_x"](*a), f["alpha2"](*a).sqrt(), f["nu"](*a)
+        es, a2, b3, nu = f["law"](*self.args(x, R, T))
+        al = a2.sqrt()
         n = R / eps
         be = None
         if self.shift:
-            be = _cbrt(f["beta3"](*a))
+            be = _cbrt(b3)
             z = n.sqrt() * (es - be * n ** (arb(-2) / 3) - eps) / al
         else:
             z = n.sqrt() * (es - eps) / al

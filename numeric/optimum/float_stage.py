@@ -17,7 +17,7 @@ import numpy as np
 from .problem import Problem
 
 __all__ = ["objective_float", "objective_float_at", "float_optimum", "float_optima", "compute_optimal_path",
-           "vroot"]
+           "vroot", "branch_data"]
 
 
 def _lambertw(z, branch):
@@ -39,8 +39,9 @@ def objective_float_at(pb: Problem, R, cp=None, roots: bool = False):
     """:func:`objective_float` for a built :class:`Problem` (``cp``: an array of C' per R, optional).
 
     With ``roots`` a fourth item is returned: a dict of arrays ``worse`` (decoding stops on the
-    upper DE fixed point), ``xu`` (that fixed point) and ``xl`` (the lower one; nan where absent),
-    the start values of a branch (:class:`numeric.optimum.objective.Branch`) at each R.
+    upper DE fixed point), ``xu`` (that fixed point), ``xl`` (the lower one; nan where absent)
+    and ``es`` (the threshold eps*; nan where not sharp), the start values of a branch
+    (:class:`numeric.optimum.objective.Branch`) at each R.
     """
     nf = pb.nf
     dt, eps, model = pb.dt, pb.eps, pb.model
@@ -50,7 +51,8 @@ def objective_float_at(pb: Problem, R, cp=None, roots: bool = False):
     val = np.empty_like(R)
     xs = np.full_like(R, np.nan)
     sharp = np.zeros(R.shape, dtype=bool)
-    extra = {"worse": np.zeros(R.shape, dtype=bool), "xu": np.full_like(R, np.nan), "xl": np.full_like(R, np.nan)}
+    extra = {"worse": np.zeros(R.shape, dtype=bool), "xu": np.full_like(R, np.nan), "xl": np.full_like(R, np.nan),
+             "es": np.full_like(R, np.nan)}
     with np.errstate(all="ignore"):
         has = a > math.e
         u = np.where(has, -_lambertw(-1.0 / np.where(has, a, 3.0), -1), np.nan)
@@ -75,6 +77,7 @@ def objective_float_at(pb: Problem, R, cp=None, roots: bool = False):
         if ok.any():
             Rk, Tk, xk = R[ok], T[ok], x[ok]
             es, a2, b3, nu = (np.broadcast_to(v, xk.shape) for v in nf["law"](xk, Rk, Tk, dt, eps))
+            extra["es"][ok] = es
             al = np.sqrt(a2)
             be = np.cbrt(b3) if pb.shift else 0.0
             n = Rk / eps
@@ -307,6 +310,31 @@ def float_optima(pbs, grid_points=120, warms=None, zoom_levels=6, zoom_points=16
         elif r >= grid[-1] * (1 - 1e-12):
             edge = "upper"
         out.append((r, v, edge, br, x, curv))
+    return out
+
+
+def branch_data(pbs, floats) -> list[dict]:
+    """Float data the ball stage starts from, for many problems in one vectorised evaluation.
+
+    For each problem and its :func:`float_optima` result: ``sharp`` (the critical point exists
+    at R* (1 -/+ 1e-5) and R*: no fold next to the optimum), the branch at R* (``x``, ``worse``,
+    ``xu``, ``xl``, nan where absent) and ``gaps``, eps* - eps at the two ends of the float
+    bracket (None where not sharp).
+    """
+    Rs, cps = [], []
+    for pb, (r, _, _, br, _, _) in zip(pbs, floats):
+        Rs += [br[0], r * (1 - 1e-5), r, r * (1 + 1e-5), br[1]]
+        cps += [pb.cp] * 5
+    if not Rs:
+        return []
+    _, xs, sharp, ex = objective_float_at(pbs[0], np.array(Rs), cp=np.array(cps), roots=True)
+    out = []
+    for i, pb in enumerate(pbs):
+        j = 5 * i
+        gaps = [float(ex["es"][j + k] - pb.eps) if sharp[j + k] else None for k in (0, 4)]
+        out.append({"sharp": bool(sharp[j + 1] and sharp[j + 2] and sharp[j + 3]), "x": float(xs[j + 2]),
+                    "worse": bool(ex["worse"][j + 2]), "xu": float(ex["xu"][j + 2]),
+                    "xl": float(ex["xl"][j + 2]), "gaps": gaps})
     return out
 
 

@@ -73,32 +73,41 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
     return res
 
 
-def _ball_solve(pb: Problem, dps, Rf, bracket, x0, exponent, t0, w1):
+def _ball_solve(pb: Problem, dps, fres, x0, exponent, t0, w1, fdata=None):
     """The optimum refined and certified in ball arithmetic (:mod:`numeric.optimum.ball`), or None.
 
     A kink eps*(R) = eps inside the float bracket is the optimum when the objective rises on its
     left and falls on its right; otherwise a stationary point is refined (Newton on
     dR_learned/dR) and certified (interval Newton).  None near a fold of eps'(x), at an end of
-    the admissible range, or when any step fails: the mpmath route takes over.
+    the admissible range, or when any step fails: the mpmath route takes over.  ``fdata`` is
+    this point's :func:`numeric.optimum.float_stage.branch_data` (sweeps compute it for all points
+    together).
     """
     from .. import certify as cf
     from .ball import _work_bits, kink_gap, kink_optimum, stationary_optimum
+    from .float_stage import branch_data
     from .objective import Branch, classify
 
-    _, xs, sharp, fr = objective_float_at(pb, [Rf * (1 - 1e-5), Rf, Rf * (1 + 1e-5)], roots=True)
-    if not all(sharp):
+    Rf, bracket = fres[0], fres[3]
+    fd = fdata if fdata is not None else branch_data([pb], [fres])[0]
+    if not fd["sharp"]:
         return None  # the critical point vanishes next to the float optimum: a fold (mpmath route)
     # the branch at the float optimum from the float stage's roots (polished in Arb; the formula's
     # side of the threshold is certified over the enclosure)
-    xl = None if not np.isfinite(fr["xl"][1]) else float(fr["xl"][1])
-    br0 = Branch(True, float(xs[1]), bool(fr["worse"][1]), float(fr["xu"][1]) if fr["worse"][1] else None, xl)
+    br0 = Branch(True, fd["x"], fd["worse"], fd["xu"] if fd["worse"] else None,
+                 fd["xl"] if np.isfinite(fd["xl"]) else None)
     kind = "stationary"
     with mp.workdps(w1):
         out = None
+        ga, gb = fd["gaps"]
         if pb.model == "consistent":
-            with cf.workprec(_work_bits(dps, Rf)):
-                ga, gb = kink_gap(pb, x0, bracket[0]), kink_gap(pb, x0, bracket[1])
-            if ga is not None and gb is not None and ga.mid() > 0 > gb.mid():
+            if any(g is not None and abs(g) < 1e-9 for g in (ga, gb)):
+                # the float gaps eps* - eps at the bracket ends are too close to 0 to call: Arb decides
+                with cf.workprec(_work_bits(dps, Rf)):
+                    ga, gb = (kink_gap(pb, x0, bracket[i_]) for i_ in (0, 1))
+                ga, gb = (None if g is None else g.mid() for g in (ga, gb))
+            # a kink eps*(R) = eps inside the float bracket: the optimum if the objective falls away
+            if ga is not None and gb is not None and ga > 0 > gb:
                 k = kink_optimum(pb, x0, Rf, bracket, dps, lambda R: classify(pb, R, x0), exponent)
                 if k is None:
                     return None
@@ -163,13 +172,14 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
 
 def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent: bool = True,
           t0: float | None = None, certify: bool = True, float_result=None,
-          slope_hint=None) -> OptimumResult:
+          slope_hint=None, fdata=None) -> OptimumResult:
     """:func:`finite_optimum` for a built :class:`Problem` (``dps`` already validated).
 
     A stationary optimum's R, T and threshold are certified by ball arithmetic
     (:mod:`numeric.optimum.certify`) unless ``certify=False``.  ``float_result`` is this
     problem's :func:`float_optimum` when already computed (sweeps compute them together);
-    ``slope_hint`` seeds the secant with dH/dR (a sweep's previous point, scaled).
+    ``slope_hint`` seeds the secant with dH/dR (a sweep's previous point, scaled); ``fdata`` is
+    the point's :func:`numeric.optimum.float_stage.branch_data` (computed here when None).
     """
     t0 = time.perf_counter() if t0 is None else t0
     cp, dtf = pb.cp, pb.dt
@@ -209,7 +219,7 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
         return edge_result(edge)
     x0 = None if not np.isfinite(xf) else xf
     if certify and x0 is not None:
-        fast = _ball_solve(pb, dps, Rf, bracket, x0, exponent, t0, w1)
+        fast = _ball_solve(pb, dps, (Rf, vf, edge, bracket, xf, curv), x0, exponent, t0, w1, fdata)
         if fast is not None:
             return fast
     # the mpmath route (the ball stage could not certify this optimum, or certify=False):
@@ -271,7 +281,7 @@ def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=Tr
     secant's slope dH/dR from the previous stationary point, scaled by R_prev/R (H is
     dimensionless in R log-space, so dH/dR ~ 1/R).
     """
-    from .float_stage import float_optima
+    from .float_stage import branch_data, float_optima
 
     dps = check_dps(dps)
     if dps > MAX_OPT_DPS:
@@ -279,13 +289,14 @@ def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=Tr
     base = Problem.create(dt, eps, alpha_variant=alpha_variant, shift=shift, model=model)
     pbs = [base.at(cp) for cp in c_primes]
     floats = float_optima(pbs) if pbs else []
+    fdata = branch_data(pbs, floats) if certify else [None] * len(pbs)
     out = []
     prev = None
-    for i, (pb, fr) in enumerate(zip(pbs, floats)):
+    for i, (pb, fr, fd) in enumerate(zip(pbs, floats, fdata)):
         hint = None
         if prev is not None and getattr(prev, "mp_slope", None) is not None and prev.kind == "stationary":
             hint = prev.mp_slope * prev.R / mp.mpf(fr[0])
-        r = solve(pb, dps, exponent=exponent, certify=certify, float_result=fr, slope_hint=hint)
+        r = solve(pb, dps, exponent=exponent, certify=certify, float_result=fr, slope_hint=hint, fdata=fd)
         out.append(r)
         prev = r
         if progress is not None:
