@@ -49,6 +49,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .amru import alpha_squared, beta_over_omega_cubed, block_failure, nu_star
@@ -281,6 +283,7 @@ def objective_reduction() -> dict[str, sp.Expr]:
             "exponent_T": sp.simplify(eT)}
 
 
+@functools.lru_cache(maxsize=64)
 def u_form_de() -> tuple[sp.Expr, sp.Expr]:
     """The Poisson-limit DE in u = x / eps: returns (u-map, difference) with difference == 0.
 
@@ -308,6 +311,7 @@ def u_form_de() -> tuple[sp.Expr, sp.Expr]:
     return umap, sp.simplify(umap - target)
 
 
+@functools.lru_cache(maxsize=64)
 def fixed_point_kappa(dt=DT) -> sp.Expr:
     """The fixed-point curve kappa(v), v = d_t u, solved from u = exp(-d_t kappa e^{-d_t u}).
 
@@ -326,6 +330,7 @@ def fixed_point_kappa(dt=DT) -> sp.Expr:
     return out.subs(DT, dt)
 
 
+@functools.lru_cache(maxsize=64)
 def fold_condition() -> sp.Expr:
     """d kappa / d v divided by the positive factor e^v/(d_t v): ``v log(d_t/v) - 1``.
 
@@ -343,6 +348,7 @@ def fold_condition() -> sp.Expr:
     return target
 
 
+@functools.lru_cache(maxsize=64)
 def kappa_star_fold_v(dt=DT, branch: int = 0) -> sp.Expr:
     """Fold points v = -1/W_k(-1/d_t) of the fixed-point curve (derived).
 
@@ -368,6 +374,7 @@ def kappa_star_fold_v(dt=DT, branch: int = 0) -> sp.Expr:
     return v_k.subs(DT, dt)
 
 
+@functools.lru_cache(maxsize=64)
 def kappa_star(dt=DT) -> sp.Expr:
     """kappa*(d_t) = e^{v*}/(d_t v*), v* = -1/W_0(-1/d_t): the jump of u_oo(kappa).
 
@@ -384,6 +391,12 @@ def kappa_star(dt=DT) -> sp.Expr:
 
 
 def existence_condition() -> dict[str, sp.Expr]:
+    """Why the jump needs d_t > e (derived once, cached; see :func:`_existence_condition`)."""
+    return dict(_existence_condition())
+
+
+@functools.lru_cache(maxsize=1)
+def _existence_condition() -> dict[str, sp.Expr]:
     """Why the jump needs d_t > e.
 
     The fold function g(v) = log(d_t/v) - 1/v (sign of d kappa/dv) has its
@@ -421,6 +434,14 @@ def kappa_star_tangency_system(dt=DT):
 
 
 def finite_c_correction() -> dict[str, sp.Expr]:
+    """Leading finite-C' correction of the optimum (derived once, cached; see :func:`_finite_c_correction`)."""
+    out = dict(_finite_c_correction())
+    out["symbols"] = dict(out["symbols"])
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _finite_c_correction() -> dict[str, sp.Expr]:
     """Leading finite-C' correction of the optimum from the scaling law (derived).
 
     Near kappa*, eps*(kappa) - eps = g (kappa - kappa*) with g = d eps*/d kappa

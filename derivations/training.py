@@ -35,6 +35,8 @@ d_t**2*delta**2/2
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .ensemble import Ensemble
@@ -63,6 +65,7 @@ def training_error(delta=DELTA, R=_R, dt=_DT) -> sp.Expr:
     return 1 - (1 - p * delta) ** R - R * p * delta * (1 - p * delta) ** (R - 1)
 
 
+@functools.lru_cache(maxsize=16)
 def training_error_series(order: int = 4) -> sp.Expr:
     """Series of P_e in delta up to ``delta**order`` (exclusive), symbolic R and d_t.
 
