@@ -62,10 +62,6 @@ CERTIFIED_BY_KINK = {
                       "power series) over the enclosure of R",
 }
 
-#: Newton steps on series that make ``L`` coefficients exact (each step doubles them).
-_SERIES_STEPS = {1: 0, 2: 1, 3: 2}
-
-
 def _ser(coeffs, L):
     from flint import arb_series
 
@@ -163,16 +159,24 @@ class BallStage(_Ctx):
         return out
 
     def root_series(self, roots: dict, Rs, Ts, L: int) -> dict:
-        """Series of the implicit roots along (Rs, Ts) from their constant terms ``roots``
-        (Newton on series; the constant term stays the given ball)."""
+        """Series of the implicit roots along (Rs, Ts) from their constant terms ``roots``.
+
+        Newton on series with the derivative frozen at the constant term (chord steps): X
+        exact to order j gives g(X) = O(t^(j+1)), so dividing by g_x(x0) alone makes it exact
+        to order j + 1; ``L - 1`` steps give ``L`` exact coefficients.  The constant term stays
+        the given ball (it contains the exact root for every point of the balls), so every
+        coefficient encloses the exact derivative (inclusion monotonicity).
+        """
         out = {}
-        for k, (g, _) in self.eqs.items():
+        R0, T0 = _coeffs(Rs, L)[0], _coeffs(Ts, L)[0]
+        for k, (g, dg) in self.eqs.items():
             X0 = roots[k]
             X = _ser([X0], L)
-            for _ in range(_SERIES_STEPS[L]):
-                gx, dgx = self._g(self.pair[g], X, Rs, Ts)
-                X = X - gx / dgx
-                X = _ser([X0] + _coeffs(X, L)[1:], L)
+            if L > 1:
+                inv = 1 / self._g(dg, X0, R0, T0)
+                for _ in range(L - 1):
+                    X = X - self._g(g, X, Rs, Ts) * inv
+                    X = _ser([X0] + _coeffs(X, L)[1:], L)
             out[k] = X
         return out
 
@@ -391,10 +395,12 @@ def _sharp_branch(x):
 def kink_optimum(pb: Problem, x0, R0, bracket, dps: int, branches, exponent: bool = True):
     """A kink optimum eps*(R) = eps refined and certified in ball arithmetic, or None.
 
-    ``branches(R)`` classifies the objective at an mpmath R (the branches just left and right
-    of the kink are needed for the one-sided checks).  Returns ``(R, details, certified, ok)``
-    with ``ok`` False when the kink is not a maximum (the one-sided slopes do not change sign
-    from + to -): then the optimum is elsewhere.
+    ``branches([R1, R2])`` gives the branches (:class:`numeric.optimum.objective.Branch`, start
+    values of their roots) at two float R just left and right of the kink, for the one-sided
+    checks; each side's formula is then checked in Arb (eps* above eps on the left, below on
+    the right).  Returns ``(R, details, certified, ok)`` with ``ok`` False when the kink is not
+    a maximum (the one-sided slopes and values do not fall away from it): then the optimum is
+    elsewhere.
     """
     from flint import arb
 
@@ -410,18 +416,20 @@ def kink_optimum(pb: Problem, x0, R0, bracket, dps: int, branches, exponent: boo
             es = stage._g("eps_of_x", rx["x"], X, stage.cp / X)
             # the one-sided slopes and values: the formula of each side (classified just beside
             # the kink, 10^-(dps/2) relative) must fall away from the kink
-            h = mp.mpf(10) ** (-(dps // 2))
-            with mp.workdps(dps + 12):
-                Rm = _to_mp(m)
-                sides = [(s_, Rm * (1 + s_ * h), branches(Rm * (1 + s_ * h))) for s_ in (-1, 1)]
+            h = 10.0 ** (-(dps // 2))
+            Rf = float(_to_mp(m))
+            Rsides = [Rf * (1 - h), Rf * (1 + h)]
+            sides = list(zip((-1, 1), Rsides, branches(Rsides)))
             ok = True
             left = None
             for s_, Rs_, bs in sides:
-                if not bs.sharp:
-                    raise VerificationError("no sharp threshold beside the kink")
+                if not bs.sharp or bs.worse != (s_ > 0):
+                    raise VerificationError("the formulas beside the kink are not the expected ones")
                 st = BallStage(pb, bs)
-                Rsb = cf.arb_of(Rs_)
-                rs = st.enclose(st.polish(st.guesses(bs), Rsb.mid(), st.cp / Rsb), Rsb, st.cp / Rsb)
+                Rsb = arb(Rs_)
+                rs = st.enclose(st.polish(st.guesses(bs), Rsb, st.cp / Rsb), Rsb, st.cp / Rsb)
+                # the side of the threshold at that point, certified (the formula applies there)
+                _check_side(pb, st, st._g("eps_of_x", rs["x"], Rsb, st.cp / Rsb), bs.worse)
                 if s_ < 0:  # left formula: continuous at the kink, its slope over the enclosure
                     left = st
                     rl = st.enclose(st.polish(st.guesses(bs), m, st.cp / m), X, st.cp / X)

@@ -88,8 +88,8 @@ def objective_float_at(pb: Problem, R, cp=None, roots: bool = False):
                 worse = es < eps  # channel worse than threshold: decoding stops on the upper fixed point
                 if worse.any():
                     Rw, Tw = Rk[worse], Tk[worse]
-                    xu = vroot(lambda t: nf["resid2"](t, Rw, Tw, dt, eps), xk[worse].copy(),
-                               np.full(int(worse.sum()), eps), np.full(int(worse.sum()), eps))
+                    xu = vroot(lambda t, r_, t_: nf["resid2"](t, r_, t_, dt, eps), xk[worse].copy(),
+                               np.full(int(worse.sum()), eps), np.full(int(worse.sum()), eps), args=(Rw, Tw))
                     stuck[worse] = eps * nf["unlearned"](xu, Rw, Tw, dt, eps)
                     xu_k[worse] = xu
                 extra["worse"][ok], extra["xu"][ok] = worse, xu_k
@@ -143,7 +143,7 @@ def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
         with np.errstate(all="ignore"):
             a = dt * Tw / Rw
             g0 = -_lambertw(-1.0 / np.maximum(a, math.e), 0) * eps / dt
-        xm = vroot(lambda t: nf["newton"](t, Rw, Tw, dt, eps), lo_, hi_, g0)
+        xm = vroot(lambda t, r_, t_: nf["newton"](t, r_, t_, dt, eps), lo_, hi_, g0, args=(Rw, Tw))
         em = nf["eps_of_x"](xm, Rw, Tw, dt, eps)
         exists = valid & (em > eps) & np.isfinite(em)
         hw = np.where(exists, xm, np.nan)
@@ -158,41 +158,56 @@ def _floor_float(nf, xk, es, stuck, Rk, Tk, dt, eps):
         x = np.zeros(int(todo.sum()))
         for _ in range(3):
             x = np.minimum(x + nf["de_residual"](x, Rt, Tt, dt, eps), ht)
-        x = vroot(lambda t: nf["resid2"](t, Rt, Tt, dt, eps), np.zeros_like(x), ht, x)
+        x = vroot(lambda t, r_, t_: nf["resid2"](t, r_, t_, dt, eps), np.zeros_like(x), ht, x, args=(Rt, Tt))
         floor[todo] = nf["unlearned"](x, Rt, Tt, dt, eps)
         point[todo] = x
     return floor, point
 
 
-def vroot(fun2, lo, hi, x0, maxit=80):
+def vroot(fun2, lo, hi, x0, maxit=80, args=None):
     """Vectorised safeguarded Newton: roots of f on [lo, hi] with f(lo) > 0 > f(hi).
 
-    ``fun2(x)`` returns (f, f'); a Newton step leaving the current bracket is replaced by
-    bisection, so every component converges (bisection at worst).
+    ``fun2(x, *args)`` returns (f, f'); a Newton step leaving the current bracket is replaced
+    by bisection, so every component converges (bisection at worst).  ``args`` (arrays, one
+    value per component) let each iteration evaluate only the components still running
+    (without them, ``fun2(x)`` is evaluated on every component each time).
     """
     lo, hi = lo.astype(float).copy(), hi.astype(float).copy()
     scale = 1e-14 * hi  # absolute resolution (roots that are essentially 0, e.g. tiny error floors)
     x = np.where((x0 > lo) & (x0 < hi), x0, 0.5 * (lo + hi))
+    idx = np.arange(x.shape[0]) if args is not None else None
     active = np.ones(x.shape, dtype=bool)
     with np.errstate(all="ignore"):
         for _ in range(maxit):
-            f, fx = fun2(x)
-            f = np.broadcast_to(f, x.shape)
-            fx = np.broadcast_to(fx, x.shape)
+            if args is not None:  # the running components only (each evolves independently)
+                xa, la, ha, sa = x[idx], lo[idx], hi[idx], scale[idx]
+                f, fx = fun2(xa, *(a[idx] for a in args))
+            else:
+                xa, la, ha, sa = x, lo, hi, scale
+                f, fx = fun2(xa)
+            f = np.broadcast_to(f, xa.shape)
+            fx = np.broadcast_to(fx, xa.shape)
             pos = f > 0
-            lo = np.where(pos, x, lo)
-            hi = np.where(pos, hi, x)
+            la = np.where(pos, xa, la)
+            ha = np.where(pos, ha, xa)
             step = f / fx
-            xn = x - step
-            out = ~((xn > lo) & (xn < hi)) | ~np.isfinite(xn)
-            xn = np.where(out, 0.5 * (lo + hi), xn)
-            done = (np.abs(step) <= 1e-12 * np.abs(x) + scale) | (hi - lo <= 1e-12 * hi) \
+            xn = xa - step
+            out = ~((xn > la) & (xn < ha)) | ~np.isfinite(xn)
+            xn = np.where(out, 0.5 * (la + ha), xn)
+            done = (np.abs(step) <= 1e-12 * np.abs(xa) + sa) | (ha - la <= 1e-12 * ha) \
                 | ~np.isfinite(f)
-            xn = np.where(done & ~out, xn, np.where(done, x, xn))
-            x = np.where(active, xn, x)
-            active &= ~done
-            if not active.any():
-                break
+            xn = np.where(done & ~out, xn, np.where(done, xa, xn))
+            if args is not None:
+                x[idx], lo[idx], hi[idx] = xn, la, ha
+                idx = idx[~done]
+                if idx.size == 0:
+                    break
+            else:
+                x = np.where(active, xn, x)
+                lo, hi = la, ha
+                active &= ~done
+                if not active.any():
+                    break
     return x
 
 

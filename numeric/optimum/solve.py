@@ -73,6 +73,16 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
     return res
 
 
+def _float_branches(pb: Problem, Rs) -> list:
+    """The branches of the objective at float R values from the float stage's roots."""
+    from .objective import Branch
+
+    _, xs, sharp, ex = objective_float_at(pb, np.asarray(Rs, dtype=float), roots=True)
+    return [Branch(bool(sharp[i]), float(xs[i]), bool(ex["worse"][i]),
+                   float(ex["xu"][i]) if ex["worse"][i] else None,
+                   float(ex["xl"][i]) if np.isfinite(ex["xl"][i]) else None) for i in range(len(Rs))]
+
+
 def _ball_solve(pb: Problem, dps, fres, x0, exponent, t0, w1, fdata=None):
     """The optimum refined and certified in ball arithmetic (:mod:`numeric.optimum.ball`), or None.
 
@@ -86,7 +96,7 @@ def _ball_solve(pb: Problem, dps, fres, x0, exponent, t0, w1, fdata=None):
     from .. import certify as cf
     from .ball import _work_bits, kink_gap, kink_optimum, stationary_optimum
     from .float_stage import branch_data
-    from .objective import Branch, classify
+    from .objective import Branch
 
     Rf, bracket = fres[0], fres[3]
     fd = fdata if fdata is not None else branch_data([pb], [fres])[0]
@@ -108,7 +118,7 @@ def _ball_solve(pb: Problem, dps, fres, x0, exponent, t0, w1, fdata=None):
                 ga, gb = (None if g is None else g.mid() for g in (ga, gb))
             # a kink eps*(R) = eps inside the float bracket: the optimum if the objective falls away
             if ga is not None and gb is not None and ga > 0 > gb:
-                k = kink_optimum(pb, x0, Rf, bracket, dps, lambda R: classify(pb, R, x0), exponent)
+                k = kink_optimum(pb, x0, Rf, bracket, dps, lambda Rs: _float_branches(pb, Rs), exponent)
                 if k is None:
                     return None
                 if k[3]:
