@@ -565,12 +565,53 @@ def check_eps(eps, name: str = "eps") -> mp.mpf:
 #: 1 - rho(1 - x) loses about log10(1/x) digits, so the scan stops well above 10^-SCAN_DPS).
 SCAN_DPS = 60
 SCAN_XMIN_EXP = 20
+#: Arb precision (bits) of the scan's sign balls, about SCAN_DPS digits (an undecided ball falls back to mpmath).
+SCAN_BALL_PREC = 216
 
 
 def _scan_grid():
+    """The scan grid at SCAN_DPS digits (built once: the same mpf values every time)."""
+    with mp.workdps(SCAN_DPS):
+        return _scan_grid_cached()
+
+
+@functools.lru_cache(maxsize=1)
+def _scan_grid_cached() -> tuple:
     lin = [mp.mpf(k) / 800 for k in range(1, 801)]
     geo = [mp.mpf(10) ** (-mp.mpf(k) / 10) for k in range(29, 10 * SCAN_XMIN_EXP + 1)]
-    return sorted(set(geo + lin))
+    return tuple(sorted(set(geo + lin)))
+
+
+@functools.lru_cache(maxsize=1)
+def _scan_grid_balls() -> tuple:
+    """The scan grid as exact Arb balls (each mpf converted exactly)."""
+    from .certify import arb_of
+
+    return tuple(arb_of(x) for x in _scan_grid())
+
+
+def _scan_values(ce: CompiledEnsemble, grid) -> list:
+    """eps'(x) on the scan grid: its sign from an Arb ball where the ball decides it (a few times
+    cheaper than mpmath), else the mpmath value at SCAN_DPS digits.
+
+    A ball that excludes 0 has the sign of the exact eps'(x), so the brackets are those of the
+    mpmath scan wherever its SCAN_DPS-digit value has the right sign (everywhere but within
+    rounding of a zero, where the ball is undecided and mpmath is used as before).
+    """
+    from .certify import workprec
+
+    deps_b = ce.ball("deps_dx")
+    vals = []
+    with workprec(SCAN_BALL_PREC):
+        for x, xb in zip(grid, _scan_grid_balls()):
+            b = deps_b(xb)
+            if b > 0:
+                vals.append(1)
+            elif b < 0:
+                vals.append(-1)
+            else:
+                vals.append(ce.deps_dx(x))
+    return vals
 
 
 @functools.lru_cache(maxsize=256)
@@ -578,13 +619,14 @@ def critical_brackets(ens: Ensemble) -> tuple:
     """Brackets (a, b, kind) of the sign changes of eps'(x) on (0, 1]; kind 'min' or 'max'.
 
     Found by a sign scan of eps'(x) at SCAN_DPS digits on a grid that is linear
-    (step 1/800) on (0, 1] and geometric (10 points a decade) down to 10^-20.
+    (step 1/800) on (0, 1] and geometric (10 points a decade) down to 10^-20
+    (signs from Arb balls where they decide, see :func:`_scan_values`).
     """
     ce = compile_ensemble(ens)
     out = []
     with mp.workdps(SCAN_DPS):
         grid = _scan_grid()
-        vals = [ce.deps_dx(x) for x in grid]
+        vals = _scan_values(ce, grid)
         for (a, fa), (b, fb) in zip(zip(grid, vals), zip(grid[1:], vals[1:])):
             if fa < 0 <= fb:
                 out.append((a, b, "min"))
@@ -608,8 +650,15 @@ def local_minima(ens: Ensemble) -> tuple:
 def _grid(top) -> list:
     """Descending scan grid on (0, top]: linear near the top, geometric towards 0."""
     lin = [top * mp.mpf(k) / 600 for k in range(600, 0, -1)]
-    geo = [top * mp.mpf(10) ** (-mp.mpf(k) / 8) for k in range(int(8 * 2.5) + 1, 8 * 60)]
+    geo = [top * f for f in _geo_factors(mp.mp.prec)]
     return lin + geo
+
+
+@functools.lru_cache(maxsize=16)
+def _geo_factors(prec: int) -> tuple:
+    """10^(-k/8), k = 21..479, at ``prec`` bits (the powers of :func:`_grid`, computed once per precision)."""
+    with mp.workprec(prec):
+        return tuple(mp.mpf(10) ** (-mp.mpf(k) / 8) for k in range(int(8 * 2.5) + 1, 8 * 60))
 
 
 def _largest_root(ens: Ensemble, eps) -> mp.mpf:
