@@ -340,6 +340,8 @@ def _peel_kernel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg):  # p
         if cnt[c] != 1:  # its variable was recovered by another check meanwhile
             continue
         v = ssum[c]
+        if v < 0 or v >= n_var or erased[np.uint64(v)] == 0:  # a degree-one check names an erased variable
+            raise RuntimeError("peeling state corrupted: a degree-one check names no erased variable")
         erased[np.uint64(v)] = 0
         residual -= 1
         if t > rounds:
@@ -350,6 +352,8 @@ def _peel_kernel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg):  # p
                 k += 1
             e0 = run_e0[k] + run_deg[k] * (v - run_v0[k])
             e1 = e0 + run_deg[k]
+            if e1 > var_adj.size:  # runs inconsistent with the graph: fail, never read past the edges
+                raise IndexError("degree runs reach beyond the graph's edges")
         else:
             e0 = var_ptr[np.uint64(v)]
             e1 = var_ptr[np.uint64(v) + one]
@@ -358,6 +362,8 @@ def _peel_kernel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg):  # p
             cnt[c2] -= 1
             ssum[c2] -= v
             if cnt[c2] == 1:
+                if tail == n_chk:  # each check becomes degree-one at most once
+                    raise RuntimeError("peeling state corrupted: queue overflow")
                 queue[tail] = c2
                 label[tail] = t + 1
                 tail += 1
@@ -373,8 +379,9 @@ def _degree_runs(var_ptr: np.ndarray, classes: tuple | None = None) -> tuple:
     """``(run_v0, run_e0, run_deg)`` of :func:`_peel_kernel`, or three empty arrays.
 
     ``classes`` (``(degree, count)`` pairs in CSR order, a plan's
-    ``var_classes``) gives the runs without reading ``var_ptr``; otherwise
-    they are found in ``var_ptr``.  More than ``_MAX_RUNS`` runs (random
+    ``var_classes``) gives the runs without scanning ``var_ptr`` (only its
+    length and last entry are checked against them, ValueError if they
+    disagree); otherwise they are found in ``var_ptr``.  More than ``_MAX_RUNS`` runs (random
     variable degrees): empty arrays, the decoder then reads ``var_ptr``.
 
     Examples
@@ -403,6 +410,8 @@ def _degree_runs(var_ptr: np.ndarray, classes: tuple | None = None) -> tuple:
     np.cumsum(count, out=v0[1:])
     e0 = np.zeros(deg.size, dtype=np.int64)
     np.cumsum((deg * count)[:-1], out=e0[1:])
+    if var_ptr is not None and (v0[-1] != var_ptr.size - 1 or e0[-1] + deg[-1] * count[-1] != var_ptr[-1]):
+        raise ValueError(f"degree classes {classes} do not describe this graph's CSR")
     return v0, e0, deg
 
 
@@ -793,7 +802,7 @@ def run_trial(plan: PeelingPlan, seed) -> tuple[int, int, int, int]:
     g = sample_graph(plan, rng)
     erased = sample_erasures(plan, rng)
     initial = int(erased.sum())
-    runs = _degree_runs(None, plan.var_classes) if plan.var_classes else (_NO_RUNS,) * 3
+    runs = _degree_runs(g.var_ptr, plan.var_classes) if plan.var_classes else (_NO_RUNS,) * 3
     residual, rounds = _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, erased, *runs)
     return initial, int(residual), int(rounds), g.edges
 

@@ -197,6 +197,23 @@ def test_degree_runs_of_csr_and_of_classes_agree():
     assert all(x.size == 0 for x in peeling._degree_runs(alternating))
 
 
+def test_degree_runs_inconsistent_with_the_graph_are_refused():
+    """Classes that do not describe the CSR are refused; runs past the edges stop the kernel (no stray reads)."""
+    plan = plan_peeling("regular:3/regular:6", 40, 0.5)
+    g = sample_graph(plan, np.random.default_rng(1))
+    with pytest.raises(ValueError, match="do not describe"):
+        peeling._degree_runs(g.var_ptr, ((3, 39),))
+    with pytest.raises(ValueError, match="do not describe"):
+        peeling._degree_runs(g.var_ptr, ((4, 40),))
+    too_wide = (np.array([0, 40], dtype=np.int64), np.array([0], dtype=np.int64), np.array([4], dtype=np.int64))
+    last_only = np.zeros(40, dtype=np.uint8)
+    last_only[39] = 1  # recovered at once; degree 4 would put its edges at 156..159 of 120
+    padded = np.zeros(2 * g.edges, dtype=np.int32)  # readable memory past the edges: a missing check
+    padded[:g.edges] = g.var_adj                     # shows as a wrong answer, not as a crash
+    with pytest.raises(IndexError, match="beyond the graph's edges"):
+        peeling._peel_kernel(g.n_chk, g.var_ptr, padded[:g.edges], last_only, *too_wide)
+
+
 def sequential_peel(graph: Graph, erased, order_seed: int) -> set[int]:
     """The literal peeling process: one degree-one check at a time, picked at random."""
     checks = graph.check_lists()
