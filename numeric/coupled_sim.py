@@ -52,7 +52,9 @@ def sample_coupled_regular(rng: np.random.Generator, L: int, w: int, M: int, l: 
     for i in range(n_pos):
         offs[i * M * l:(i + 1) * M * l] = rng.permutation(base)
     target = var // M + offs  # check position of each socket
-    order = np.argsort(target, kind="stable")
+    # a stable sort is one permutation whatever the algorithm: small keys as int16 get numpy's radix sort
+    keys = target.astype(np.int16) if n_cpos <= np.iinfo(np.int16).max else target
+    order = np.argsort(keys, kind="stable")
     var, target = var[order], target[order]
     bounds = np.searchsorted(target, np.arange(n_cpos + 1))
     chk = np.empty(var.size, dtype=np.int64)
