@@ -42,7 +42,10 @@ Modules (one job each, around one frozen :class:`Problem`)
 * :mod:`.asymptotic` -- kappa* and the C' -> oo optimum, the derived first correction;
 * :mod:`.objective` -- the objective in mpmath: branches, value, complex-step derivative;
 * :mod:`.float_stage` -- the vectorised float64 objective and the global scan;
-* :mod:`.refine` -- the high-precision stationary / kink / jump solve, local exponents;
+* :mod:`.ball` -- the high-precision stage in ball arithmetic: refinement and certification
+  in one step (Newton with Arb power series, interval Newton), certified local exponents;
+* :mod:`.refine` -- the mpmath route: stationary / kink / fold / jump solve, local exponents
+  (the fallback, and the tests' independent cross-check);
 * :mod:`.result` -- the result object and its JSON keys;
 * :mod:`.solve` -- :func:`finite_optimum` and :func:`sweep`.
 
@@ -57,13 +60,20 @@ so neither float64 nor mpmath loses digits to 1 - p + p x when p ~ 1e-10.
 log grid (vectorised Newton for the critical point of every R), refinement of
 every grid local maximum by vectorised zooms and a parabolic vertex (cells
 that cannot beat the best grid value, since R_learned <= min(R, T), are
-skipped), choice of the best, then mpmath refinement of the stationarity
-condition dR_learned/dR = 0 by a secant iteration (bracketed fallbacks).  The derivative is exact to working precision by the
-complex-step method (the critical point x*(R) is continued to complex R by
-one Newton step: implicit differentiation of the tangency system).  The
-result is recomputed at a second precision and reported with the digits that
-agree, the objective is checked on both sides of the optimum, and an optimum
-on the edge of the admissible range is flagged.
+skipped), choice of the best.  The float stage runs for all points of a
+sweep together.  Then the high-precision stage (:mod:`.ball`) refines a
+stationary optimum by Newton's method on dR_learned/dR whose derivatives are
+the coefficients of Arb power series (the implicit roots x*, x_u, x_l are
+series too) and certifies it by one interval Newton step (dR_learned/dR
+decreasing on the enclosure: a strict maximum); a kink eps*(R) = eps is
+refined and certified the same way, its one-sided slopes checked; the local
+exponent comes from implicit differentiation and is certified over the
+enclosure.  Where that stage cannot certify (a fold, C' >~ 1e32, any failed
+step) the mpmath route (:mod:`.refine`) takes over: a secant iteration on the
+complex-step derivative (bracketed fallbacks), the result recomputed at a
+second precision and reported with the digits that agree, the objective
+checked on both sides, a sign-change certificate.  An optimum on the edge of
+the admissible range is flagged.
 
 Examples
 --------

@@ -1,4 +1,5 @@
-"""The finite-C' optimum: float stage, two high-precision solves, verification; sweeps."""
+"""The finite-C' optimum: float stage, then the ball stage (refined and certified in Arb) or the
+mpmath route (two high-precision solves, verification, a separate certificate); sweeps."""
 
 from __future__ import annotations
 
@@ -160,7 +161,9 @@ def finite_optimum(dt, eps, c_prime, dps: int = 20, *, alpha_variant: str = "cor
         Also compute the local exponent d log R*/d log C'.
     model : {'consistent', 'paper'}
     certify : bool
-        Certify a stationary optimum's R, T, threshold by ball arithmetic (JSON ``enclosures``).
+        Refine and certify a stationary or kink optimum in ball arithmetic (R, T, threshold and
+        the local exponent: JSON ``enclosures``), falling back on the mpmath route with its own
+        certificate; False: the mpmath route only, digits verified by recomputation.
 
     Returns
     -------
@@ -185,8 +188,9 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
           slope_hint=None, fdata=None) -> OptimumResult:
     """:func:`finite_optimum` for a built :class:`Problem` (``dps`` already validated).
 
-    A stationary optimum's R, T and threshold are certified by ball arithmetic
-    (:mod:`numeric.optimum.certify`) unless ``certify=False``.  ``float_result`` is this
+    A stationary or kink optimum is refined and certified in ball arithmetic
+    (:mod:`numeric.optimum.ball`) unless ``certify=False``; where that fails, the mpmath route
+    and its certificate (:mod:`numeric.optimum.certify`).  ``float_result`` is this
     problem's :func:`float_optimum` when already computed (sweeps compute them together);
     ``slope_hint`` seeds the secant with dH/dR (a sweep's previous point, scaled); ``fdata`` is
     the point's :func:`numeric.optimum.float_stage.branch_data` (computed here when None).
@@ -287,8 +291,10 @@ def sweep(dt, eps, c_primes, dps: int = 20, *, alpha_variant="correct", shift=Tr
     """Optima along a list of C' values.
 
     The float stage runs for all points together (:func:`float_optima`: one vectorised
-    evaluation per stage), then each point is refined and certified with a warm start: the
-    secant's slope dH/dR from the previous stationary point, scaled by R_prev/R (H is
+    evaluation per stage, and :func:`branch_data`: the branch, fold check and kink test of every
+    point in one evaluation), then each point is refined and certified in ball arithmetic
+    (:mod:`numeric.optimum.ball`).  A point that goes through the mpmath route is warm-started
+    with the secant's slope dH/dR from the previous stationary point, scaled by R_prev/R (H is
     dimensionless in R log-space, so dH/dR ~ 1/R).
     """
     from .float_stage import branch_data, float_optima
