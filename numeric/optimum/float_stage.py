@@ -243,10 +243,11 @@ def float_optima(pbs, grid_points=120, warms=None, zoom_levels=6, zoom_points=16
             grid = np.unique(np.concatenate([grid, extra]))
         grids.append(grid)
 
+    cp_of = np.array([pb.cp for pb in pbs], dtype=float)
+
     def evaluate(Rs, owners):
         """The objective at R values belonging to problems ``owners`` (one call)."""
-        cps = np.array([pbs[o].cp for o in owners], dtype=float)
-        return objective_float_at(pb0, np.asarray(Rs, dtype=float), cp=cps)
+        return objective_float_at(pb0, np.asarray(Rs, dtype=float), cp=cp_of[np.asarray(owners, dtype=int)])
 
     sizes = [len(g) for g in grids]
     allv, allx, alls = evaluate(np.concatenate(grids), np.repeat(np.arange(len(pbs)), sizes))
@@ -256,13 +257,13 @@ def float_optima(pbs, grid_points=120, warms=None, zoom_levels=6, zoom_points=16
     for n, (pb, grid) in enumerate(zip(pbs, grids)):
         vals, xs, sharp = (a[offs[n]:offs[n + 1]] for a in (allv, allx, alls))
         k = len(grid)
-        cand = [i for i in range(k) if np.isfinite(vals[i])
-                and vals[i] >= (vals[i - 1] if i > 0 else -np.inf)
-                and vals[i] >= (vals[i + 1] if i < k - 1 else -np.inf)]
+        fin = np.isfinite(vals)
+        cand = np.flatnonzero(fin & (vals >= np.concatenate([[-np.inf], vals[:-1]]))
+                              & (vals >= np.concatenate([vals[1:], [-np.inf]]))).tolist()
         # a maximum just before a drop (the jump appears or disappears between two grid points) is
         # not a grid local maximum: the sharp-side point of every change of formula is a candidate
-        edges = [i for i in range(k) if sharp[i] and np.isfinite(vals[i])
-                 and ((i > 0 and not sharp[i - 1]) or (i < k - 1 and not sharp[i + 1]))]
+        edges = np.flatnonzero(sharp & fin & (np.concatenate([[False], ~sharp[:-1]])
+                                              | np.concatenate([~sharp[1:], [False]]))).tolist()
         cand = sorted(set(cand) | set(edges))
         # The objective is R (1 - delta) with delta >= 0, so a grid cell (R_{i-1}, R_{i+1}) with
         # R_{i+1} below the best grid value cannot hold the maximum.  (A physical learner also has
@@ -282,13 +283,14 @@ def float_optima(pbs, grid_points=120, warms=None, zoom_levels=6, zoom_points=16
                        "zl": None, "half": max(math.log(grid[i + 1]) - sb, sb - math.log(grid[i - 1]))})
     for _ in range(zoom_levels if st else 0):
         # windows are centred on the best point so far (it may sit just before a drop)
-        zs = [np.linspace(max(c["sb"] - c["half"], c["lo"]), min(c["sb"] + c["half"], c["hi"]), zoom_points)
-              for c in st]
-        zv_all, zx_all, _ = evaluate(np.exp(np.concatenate(zs)), np.repeat([c["n"] for c in st], zoom_points))
-        for m, (c, z) in enumerate(zip(st, zs)):
-            zv = zv_all[m * zoom_points:(m + 1) * zoom_points]
-            zx = zx_all[m * zoom_points:(m + 1) * zoom_points]
-            j = int(np.argmax(zv))
+        zs = np.linspace([max(c["sb"] - c["half"], c["lo"]) for c in st],
+                         [min(c["sb"] + c["half"], c["hi"]) for c in st], zoom_points, axis=1)
+        zv_all, zx_all, _ = evaluate(np.exp(zs.ravel()), np.repeat([c["n"] for c in st], zoom_points))
+        zv_all, zx_all = zv_all.reshape(zs.shape), zx_all.reshape(zs.shape)
+        jmax = np.argmax(zv_all, axis=1)
+        for m, (c, z) in enumerate(zip(st, zs.tolist())):
+            zv, zx = zv_all[m], zx_all[m]
+            j = int(jmax[m])
             if zv[j] >= c["v"]:
                 c.update(r=math.exp(z[j]), v=zv[j], x=zx[j], sb=z[j])
                 c["zl"] = (z[j - 1], z[j], z[j + 1], zv[j - 1], zv[j], zv[j + 1]) \
