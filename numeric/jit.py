@@ -14,14 +14,24 @@ and ``np.convolve``.  That import costs about a quarter of a second of CPU
 (SciPy's array-API layer touches NumPy's lazy ``f2py``, ``testing``, ``ma``,
 ``fft``), a third of the simulators' start-up; no kernel of this package uses
 BLAS.  :func:`without_scipy` keeps SciPy out while the target is initialised.
+
+Small C kernels (the peeling simulator's, :mod:`numeric.peeling_c`) are
+compiled on first use by :func:`load_c` with the system's C compiler
+(``$CC``, else Python's own ``CC``, else ``cc``) into the same kind of
+on-disk cache, and loaded with ``ctypes`` in about a millisecond.  No
+compiler: :func:`load_c` returns None and the caller uses its numba kernels.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 
-__all__ = ["is_cached", "note_if_compiling", "without_scipy"]
+__all__ = ["is_cached", "note_if_compiling", "without_scipy", "load_c", "c_cache_path", "LazyNumba"]
+
+#: Flags of every C kernel library (part of the cache key).
+C_FLAGS = ("-O2", "-std=c99", "-shared", "-fPIC")
 
 
 def is_cached(dispatcher) -> bool:
@@ -89,3 +99,140 @@ def without_scipy():
         yield
     finally:
         sys.meta_path.remove(finder)
+
+
+def _c_dirs() -> list[str]:
+    """Cache folders for compiled C kernels, preferred first (next to the package, then per user)."""
+    user = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return [os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__"),
+            os.path.join(user, "infoscaling")]
+
+
+def c_cache_path(source: str, name: str, folder: str | None = None) -> str:
+    """Where the library of ``source`` is cached (its name carries a hash of source, flags, platform)."""
+    import hashlib
+    import platform
+
+    key = "\0".join((source, " ".join(C_FLAGS), sys.platform, platform.machine()))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    ext = ".dylib" if sys.platform == "darwin" else ".so"
+    return os.path.join(folder or _c_dirs()[0], f"infoscaling_{name}_{digest}{ext}")
+
+
+def _compiler() -> list[str] | None:
+    import shlex
+    import shutil
+    import sysconfig
+
+    for cmd in (os.environ.get("CC"), sysconfig.get_config_var("CC"), "cc", "gcc", "clang"):
+        if cmd:
+            argv = shlex.split(cmd)
+            if argv and shutil.which(argv[0]):
+                return argv
+    return None
+
+
+def _compile_c(source: str, target: str, stream) -> str:
+    """Compile ``source`` into the shared library ``target`` (atomic rename).
+
+    Returns ``"ok"``, ``"failed"`` (the compiler rejected it; its error is
+    noted on ``stream``) or ``"unwritable"`` (the folder cannot be used).
+    """
+    import subprocess
+    import tempfile
+
+    cc = _compiler()
+    folder = os.path.dirname(target)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
+            src = os.path.join(tmp, "kernels.c")
+            out = os.path.join(tmp, os.path.basename(target))
+            with open(src, "w") as fh:
+                fh.write(source)
+            proc = subprocess.run([*cc, *C_FLAGS, "-o", out, src], capture_output=True, text=True, timeout=300)
+            if proc.returncode != 0:
+                print(f"infoscaling: note: the C compiler {cc[0]} failed: {proc.stderr.strip()[:500]}",
+                      file=stream)
+                return "failed"
+            os.replace(out, target)  # atomic: a concurrent process sees no or a whole library
+    except (OSError, subprocess.SubprocessError):
+        return "unwritable"
+    return "ok"
+
+
+def load_c(source: str, name: str, stream=None):
+    """The ``ctypes.CDLL`` of C ``source``, compiled on first use and cached on disk; None without a compiler.
+
+    The first call on a machine (or after ``source`` changed) compiles it
+    with :data:`C_FLAGS` and says so in one stderr line; later processes load
+    the cached library.  Returns None (the caller falls back to its numba
+    kernels) when no C compiler is found, compilation fails (its error is
+    noted on stderr), or the platform is Windows.
+    """
+    import ctypes
+
+    if sys.platform == "win32":
+        return None
+    stream = stream or sys.stderr
+    dirs = _c_dirs()
+    for folder in dirs:
+        path = c_cache_path(source, name, folder)
+        if os.path.exists(path):
+            return ctypes.CDLL(path)
+    if _compiler() is None:
+        return None
+    print(f"infoscaling: note: compiling the {name} C kernels (first run only; cached on disk for later runs)",
+          file=stream)
+    for folder in dirs:
+        path = c_cache_path(source, name, folder)
+        status = _compile_c(source, path, stream)
+        if status == "ok":
+            return ctypes.CDLL(path)
+        if status == "failed":
+            return None
+    return None
+
+
+class LazyNumba:
+    """``numba.njit(cache=True)`` for a module's kernels, applied (and numba imported) on first use.
+
+    Decorate module-level functions with :meth:`kernel`; the first call of any
+    of them (or :meth:`load`) imports numba and rebinds every registered name
+    in the module's namespace to its dispatcher at once, so kernels calling
+    each other see dispatchers when numba compiles them.  The on-disk cache
+    is numba's own (the functions are the module's, as with the decorator).
+    A module whose processes never call a numba kernel never imports numba.
+    """
+
+    def __init__(self, namespace: dict):
+        self._ns = namespace
+        self._names: list[str] = []
+        self._loaded = False
+
+    def kernel(self, fn):
+        """Register ``fn``; returns a stand-in that loads all kernels when called."""
+        self._names.append(fn.__name__)
+        return _LazyKernel(self, fn)
+
+    def load(self) -> dict:
+        """Import numba and compile-or-load-lazily every kernel; returns ``{name: dispatcher}``."""
+        if not self._loaded:
+            import numba
+
+            for name in self._names:
+                stand_in = self._ns[name]
+                self._ns[name] = numba.njit(cache=True)(stand_in.py_func)
+            self._loaded = True
+        return {name: self._ns[name] for name in self._names}
+
+
+class _LazyKernel:
+    def __init__(self, owner: LazyNumba, fn):
+        self._owner = owner
+        self.py_func = fn
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args):
+        return self._owner.load()[self.__name__](*args)

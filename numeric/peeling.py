@@ -103,13 +103,13 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 
-import numba
 import numpy as np
 from infoscaling.derivations.specs import (
     ConceptTextSpec,
@@ -118,8 +118,8 @@ from infoscaling.derivations.specs import (
     parse_ensemble_spec,
 )
 
-from . import stats, validate
-from .errors import InputError
+from . import jit, peeling_c, stats, validate
+from .errors import InputError, input_error
 from .executor import Engine, ProcessEngine, SerialEngine, get_engine, run_tasks
 from .jit import note_if_compiling
 from .rng import root_sequence
@@ -199,7 +199,7 @@ class Graph:
             raise ValueError("edge endpoint out of range")
         ptr = np.zeros(n_var + 1, dtype=np.int64)
         np.cumsum(np.bincount(var, minlength=n_var), out=ptr[1:])
-        adj = _csr_fill(ptr, var, chk.astype(np.int32))
+        adj = _kernels().csr_fill(ptr, var, chk.astype(np.int32))
         return cls(int(n_var), int(n_chk), ptr, adj)
 
     def check_lists(self) -> list[list[int]]:
@@ -236,7 +236,12 @@ class PeelResult:
 # ----------------------------------------------------------------------------
 # compiled kernels
 # ----------------------------------------------------------------------------
-@numba.njit(cache=True)
+# numba versions here, C twins in numeric.peeling_c (same contracts, same results); _kernels()
+# picks one.  numba is imported only when its kernels are used (numeric.jit.LazyNumba).
+_NUMBA = jit.LazyNumba(globals())
+
+
+@_NUMBA.kernel
 def _csr_fill(ptr, var, chk):  # pragma: no cover - compiled
     """Counting sort of edges by variable (stable)."""
     pos = ptr[:-1].copy()
@@ -248,7 +253,7 @@ def _csr_fill(ptr, var, chk):  # pragma: no cover - compiled
     return adj
 
 
-@numba.njit(cache=True)
+@_NUMBA.kernel
 def _bounded(x, k):  # pragma: no cover - compiled
     """floor(x * k / 2**64) for a raw 64-bit draw x and 1 <= k < 2**32 (Lemire's multiply-shift)."""
     mask = np.uint64(0xFFFFFFFF)
@@ -259,7 +264,7 @@ def _bounded(x, k):  # pragma: no cover - compiled
     return np.int64((hi + (lo >> s32)) >> s32)
 
 
-@numba.njit(cache=True)
+@_NUMBA.kernel
 def _matched_sockets(chk_deg, raw):  # pragma: no cover - compiled
     """Check index of every check socket, uniformly permuted (Fisher-Yates).
 
@@ -282,7 +287,7 @@ def _matched_sockets(chk_deg, raw):  # pragma: no cover - compiled
     return out
 
 
-@numba.njit(cache=True)
+@_NUMBA.kernel
 def _uniform_targets(raw, k):  # pragma: no cover - compiled
     """One uniform index in [0, k) per raw draw (int32)."""
     out = np.empty(raw.size, dtype=np.int32)
@@ -291,7 +296,7 @@ def _uniform_targets(raw, k):  # pragma: no cover - compiled
     return out
 
 
-@numba.njit(cache=True)
+@_NUMBA.kernel
 def _peel_kernel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg):  # pragma: no cover - compiled
     """Queue-based peeling, O(edges); updates ``erased`` in place.
 
@@ -449,7 +454,7 @@ def peel(graph: Graph, erased) -> PeelResult:
     (0, 2, [0, 0, 0])
     """
     e = _check_pattern(graph, erased)
-    residual, rounds = _peel_kernel(graph.n_chk, graph.var_ptr, graph.var_adj, e, *_degree_runs(graph.var_ptr))
+    residual, rounds = _kernels().peel(graph.n_chk, graph.var_ptr, graph.var_adj, e, *_degree_runs(graph.var_ptr))
     return PeelResult(e, int(residual), int(rounds))
 
 
@@ -767,17 +772,17 @@ def sample_graph(plan: PeelingPlan, rng) -> Graph:
         np.cumsum(vdeg, out=ptr[1:])
         raw = _raw(rng, plan.edges_target)
         if plan.kind == "config":
-            adj = _matched_sockets(_check_degrees(plan), raw)
+            adj = _kernels().matched_sockets(_check_degrees(plan), raw)
         else:
-            adj = _uniform_targets(raw, plan.n_chk)
+            adj = _kernels().uniform_targets(raw, plan.n_chk)
         return Graph(plan.n_var, plan.n_chk, ptr, adj)
     # chk-structured: each check socket picks a uniform variable
     cdeg = _check_degrees(plan)
     chk = np.repeat(np.arange(plan.n_chk, dtype=np.int32), cdeg)
-    var = _uniform_targets(_raw(rng, chk.size), plan.n_var)
+    var = _kernels().uniform_targets(_raw(rng, chk.size), plan.n_var)
     ptr = np.zeros(plan.n_var + 1, dtype=np.int64)
     np.cumsum(np.bincount(var, minlength=plan.n_var), out=ptr[1:])
-    return Graph(plan.n_var, plan.n_chk, ptr, _csr_fill(ptr, var, chk))
+    return Graph(plan.n_var, plan.n_chk, ptr, _kernels().csr_fill(ptr, var, chk))
 
 
 def sample_erasures(plan: PeelingPlan, rng) -> np.ndarray:
@@ -803,7 +808,7 @@ def run_trial(plan: PeelingPlan, seed) -> tuple[int, int, int, int]:
     erased = sample_erasures(plan, rng)
     initial = int(erased.sum())
     runs = _degree_runs(g.var_ptr, plan.var_classes) if plan.var_classes else (_NO_RUNS,) * 3
-    residual, rounds = _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, erased, *runs)
+    residual, rounds = _kernels().peel(g.n_chk, g.var_ptr, g.var_adj, erased, *runs)
     return initial, int(residual), int(rounds), g.edges
 
 
@@ -811,19 +816,70 @@ _WARM: set = set()
 _KINDS = ("config", "var-structured", "chk-structured", "iid")
 
 
+#: Kernel implementations: "auto" (C when it compiles, else numba), "c" or "numba".
+KERNEL_CHOICES = ("auto", "c", "numba")
+_FORCED: list[str] = []
+
+
+@contextlib.contextmanager
+def use_kernels(name: str):
+    """Within the block the simulator uses the ``name`` kernels (``"c"``, ``"numba"`` or ``"auto"``).
+
+    Outside, the environment variable ``INFOSCALING_KERNELS`` decides (default
+    ``auto``).  Results never depend on the choice (the tests require
+    identical outputs); only start-up time does.
+    """
+    _kernel_choice(name, "name")
+    _FORCED.append(name)
+    try:
+        yield
+    finally:
+        _FORCED.pop()
+
+
+def _kernel_choice(value: str, where: str = "INFOSCALING_KERNELS") -> str:
+    if value not in KERNEL_CHOICES:
+        raise input_error(where, value, "one of " + ", ".join(KERNEL_CHOICES))
+    return value
+
+
+def _kernels():
+    """The kernel set in use: the :mod:`numeric.peeling_c` module or the numba dispatchers (same names)."""
+    choice = _FORCED[-1] if _FORCED else _kernel_choice(os.environ.get("INFOSCALING_KERNELS", "auto"))
+    if choice != "numba" and peeling_c.available():
+        return peeling_c
+    if choice == "c":
+        raise RuntimeError("C peeling kernels requested but unavailable (no C compiler, or it failed; see stderr)")
+    d = _NUMBA.load()
+    return _NumbaKernels(d["_csr_fill"], d["_matched_sockets"], d["_uniform_targets"], d["_peel_kernel"])
+
+
+@dataclass(frozen=True)
+class _NumbaKernels:
+    csr_fill: object
+    matched_sockets: object
+    uniform_targets: object
+    peel: object
+
+
 def _warm_kernels(kind: str | None = None) -> None:
     """Load (or compile) the kernels of one sampler kind (all kinds when None) in this process.
 
-    Forked workers inherit the loaded machine code; loading only the kernels a
-    campaign uses saves about 0.1 s of start-up per unused kernel.
+    C kernels: one shared library, loaded in about a millisecond.  numba:
+    forked workers inherit the loaded machine code; loading only the kernels
+    a campaign uses saves about 0.1 s of start-up per unused kernel.
     """
     kinds = _KINDS if kind is None else (kind,)
     todo = [k for k in kinds if k not in _WARM]
     if not todo:
         return
-    uses = {"config": (_matched_sockets,), "var-structured": (_uniform_targets,),
-            "chk-structured": (_uniform_targets, _csr_fill), "iid": ()}
-    note_if_compiling({d for k in todo for d in (*uses[k], _peel_kernel)}, "peeling")
+    kernels = _kernels()
+    if kernels is peeling_c:
+        _WARM.update(todo)
+        return
+    uses = {"config": (kernels.matched_sockets,), "var-structured": (kernels.uniform_targets,),
+            "chk-structured": (kernels.uniform_targets, kernels.csr_fill), "iid": ()}
+    note_if_compiling({d for k in todo for d in (*uses[k], kernels.peel)}, "peeling")
     from .jit import without_scipy
 
     rng = np.random.default_rng(0)
@@ -835,7 +891,7 @@ def _warm_kernels(kind: str | None = None) -> None:
             else:
                 plan = PeelingPlan("warm", "iid", 4, 2, p=0.5, n_code=4.0)
             g = sample_graph(plan, rng)
-            _peel_kernel(g.n_chk, g.var_ptr, g.var_adj, np.ones(4, dtype=np.uint8), *_degree_runs(g.var_ptr))
+            kernels.peel(g.n_chk, g.var_ptr, g.var_adj, np.ones(4, dtype=np.uint8), *_degree_runs(g.var_ptr))
             _WARM.add(k)
 
 

@@ -35,7 +35,7 @@ from conftest import per_comparison_confidence
 from hypothesis import example, given
 from hypothesis import strategies as st
 from infoscaling.derivations.ensemble import parse_ensemble
-from infoscaling.numeric import peeling
+from infoscaling.numeric import jit, peeling
 from infoscaling.numeric.executor import ProcessEngine, SerialEngine
 from infoscaling.numeric.peeling import (
     Graph,
@@ -54,6 +54,11 @@ from scipy.optimize import brentq
 FINITE_N_BIAS = 10.0
 FLOOR_ALLOWANCE = 1e-3
 CONF = per_comparison_confidence()
+
+#: The simulator's two kernel sets (numeric.peeling_c and the numba ones): every decoder and sampler
+#: check below runs on both, so a bug planted in either is seen (without a C compiler: numba only).
+KERNELS = [pytest.param("c", marks=pytest.mark.skipif(jit._compiler() is None, reason="no C compiler")), "numba"]
+both_kernels = pytest.mark.parametrize("kernels", KERNELS)
 
 SMALL_SPECS = [
     "regular:2/regular:4",
@@ -125,11 +130,13 @@ def _same(graph: Graph, erased) -> None:
 )
 @example(spec="regular:3/regular:6", n=60, eps=0.43, seed=0)
 @example(spec="regular:2/regular:4", n=20, eps=0.5, seed=1)
-def test_fast_equals_reference_on_ensembles(spec, n, eps, seed):
-    plan = plan_peeling(ensemble(spec), n, eps)
-    rng = np.random.default_rng(seed)
-    graph = sample_graph(plan, rng)
-    _same(graph, sample_erasures(plan, rng))
+@both_kernels
+def test_fast_equals_reference_on_ensembles(kernels, spec, n, eps, seed):
+    with peeling.use_kernels(kernels):
+        plan = plan_peeling(ensemble(spec), n, eps)
+        rng = np.random.default_rng(seed)
+        graph = sample_graph(plan, rng)
+        _same(graph, sample_erasures(plan, rng))
 
 
 @given(
@@ -137,13 +144,15 @@ def test_fast_equals_reference_on_ensembles(spec, n, eps, seed):
     n_chk=st.integers(1, 8),
     data=st.data(),
 )
-def test_fast_equals_reference_on_arbitrary_multigraphs(n_var, n_chk, data):
-    edges = data.draw(st.lists(st.tuples(st.integers(0, n_var - 1), st.integers(0, n_chk - 1)),
-                               max_size=40))
-    erased = data.draw(st.lists(st.booleans(), min_size=n_var, max_size=n_var))
-    var = [v for v, _ in edges]
-    chk = [c for _, c in edges]
-    _same(Graph.from_edges(n_var, n_chk, var, chk), erased)
+@both_kernels
+def test_fast_equals_reference_on_arbitrary_multigraphs(kernels, n_var, n_chk, data):
+    with peeling.use_kernels(kernels):
+        edges = data.draw(st.lists(st.tuples(st.integers(0, n_var - 1), st.integers(0, n_chk - 1)),
+                                   max_size=40))
+        erased = data.draw(st.lists(st.booleans(), min_size=n_var, max_size=n_var))
+        var = [v for v, _ in edges]
+        chk = [c for _, c in edges]
+        _same(Graph.from_edges(n_var, n_chk, var, chk), erased)
 
 
 MULTI_CLASS_SPECS = ["poly:0,1/2,1/2/regular:6", "poly:1/10,0,9/10/poly:0,0,1/3,2/3", "poly:0,1/2,1/2/poisson:6"]
@@ -152,37 +161,41 @@ MULTI_CLASS_SPECS = ["poly:0,1/2,1/2/regular:6", "poly:1/10,0,9/10/poly:0,0,1/3,
 @given(spec=st.sampled_from(MULTI_CLASS_SPECS), n=st.integers(20, 90), eps=st.floats(0.2, 0.9),
        seed=st.integers(0, 2**32 - 1))
 @example(spec="poly:0,1/2,1/2/regular:6", n=60, eps=0.6, seed=3)
-def test_trial_decoder_with_degree_runs_equals_reference(spec, n, eps, seed):
+@both_kernels
+def test_trial_decoder_with_degree_runs_equals_reference(kernels, spec, n, eps, seed):
     """run_trial finds a recovered variable's edges from the plan's degree classes: same as the reference."""
-    plan = plan_peeling(ensemble(spec), n, eps)
-    run_deg = peeling._degree_runs(None, plan.var_classes)[2]
-    assert run_deg.size == len(plan.var_classes) >= 2  # the arithmetic path is really taken
-    seq = np.random.SeedSequence(seed)
-    rng = np.random.default_rng(seq)
-    graph = sample_graph(plan, rng)
-    erased = sample_erasures(plan, rng)
-    ref = peel_reference(graph, erased)
-    initial, residual, rounds, edges = peeling.run_trial(plan, seq)
-    assert (initial, residual, rounds, edges) == (int(erased.sum()), ref.residual, ref.rounds, graph.edges)
+    with peeling.use_kernels(kernels):
+        plan = plan_peeling(ensemble(spec), n, eps)
+        run_deg = peeling._degree_runs(None, plan.var_classes)[2]
+        assert run_deg.size == len(plan.var_classes) >= 2  # the arithmetic path is really taken
+        seq = np.random.SeedSequence(seed)
+        rng = np.random.default_rng(seq)
+        graph = sample_graph(plan, rng)
+        erased = sample_erasures(plan, rng)
+        ref = peel_reference(graph, erased)
+        initial, residual, rounds, edges = peeling.run_trial(plan, seq)
+        assert (initial, residual, rounds, edges) == (int(erased.sum()), ref.residual, ref.rounds, graph.edges)
 
 
 @given(spec=st.sampled_from(SMALL_SPECS), n=st.integers(20, 200), eps=st.floats(0.05, 0.95),
        seed=st.integers(0, 2**32 - 1))
-def test_degree_runs_and_var_ptr_decode_alike(spec, n, eps, seed):
+@both_kernels
+def test_degree_runs_and_var_ptr_decode_alike(kernels, spec, n, eps, seed):
     """The kernel gives the same pattern, residual and rounds with and without the degree runs."""
-    plan = plan_peeling(ensemble(spec), n, eps)
-    rng = np.random.default_rng(seed)
-    g = sample_graph(plan, rng)
-    erased = sample_erasures(plan, rng)
-    runs = peeling._degree_runs(g.var_ptr)
-    if runs[2].size == 0:  # many runs: decode with a single run per variable instead
-        deg = np.diff(g.var_ptr)
-        runs = (np.arange(g.n_var + 1, dtype=np.int64), g.var_ptr[:-1].copy(), deg)
-    none = (peeling._NO_RUNS,) * 3
-    a, b = erased.copy(), erased.copy()
-    assert peeling._peel_kernel(g.n_chk, g.var_ptr, g.var_adj, a, *runs) == \
-        peeling._peel_kernel(g.n_chk, g.var_ptr, g.var_adj, b, *none)
-    assert a.tolist() == b.tolist()
+    with peeling.use_kernels(kernels):
+        plan = plan_peeling(ensemble(spec), n, eps)
+        rng = np.random.default_rng(seed)
+        g = sample_graph(plan, rng)
+        erased = sample_erasures(plan, rng)
+        runs = peeling._degree_runs(g.var_ptr)
+        if runs[2].size == 0:  # many runs: decode with a single run per variable instead
+            deg = np.diff(g.var_ptr)
+            runs = (np.arange(g.n_var + 1, dtype=np.int64), g.var_ptr[:-1].copy(), deg)
+        none = (peeling._NO_RUNS,) * 3
+        a, b = erased.copy(), erased.copy()
+        assert peeling._kernels().peel(g.n_chk, g.var_ptr, g.var_adj, a, *runs) == \
+            peeling._kernels().peel(g.n_chk, g.var_ptr, g.var_adj, b, *none)
+        assert a.tolist() == b.tolist()
 
 
 def test_degree_runs_of_csr_and_of_classes_agree():
@@ -197,21 +210,62 @@ def test_degree_runs_of_csr_and_of_classes_agree():
     assert all(x.size == 0 for x in peeling._degree_runs(alternating))
 
 
-def test_degree_runs_inconsistent_with_the_graph_are_refused():
+@both_kernels
+def test_degree_runs_inconsistent_with_the_graph_are_refused(kernels):
     """Classes that do not describe the CSR are refused; runs past the edges stop the kernel (no stray reads)."""
-    plan = plan_peeling("regular:3/regular:6", 40, 0.5)
-    g = sample_graph(plan, np.random.default_rng(1))
-    with pytest.raises(ValueError, match="do not describe"):
-        peeling._degree_runs(g.var_ptr, ((3, 39),))
-    with pytest.raises(ValueError, match="do not describe"):
-        peeling._degree_runs(g.var_ptr, ((4, 40),))
-    too_wide = (np.array([0, 40], dtype=np.int64), np.array([0], dtype=np.int64), np.array([4], dtype=np.int64))
-    last_only = np.zeros(40, dtype=np.uint8)
-    last_only[39] = 1  # recovered at once; degree 4 would put its edges at 156..159 of 120
-    padded = np.zeros(2 * g.edges, dtype=np.int32)  # readable memory past the edges: a missing check
-    padded[:g.edges] = g.var_adj                     # shows as a wrong answer, not as a crash
-    with pytest.raises(IndexError, match="beyond the graph's edges"):
-        peeling._peel_kernel(g.n_chk, g.var_ptr, padded[:g.edges], last_only, *too_wide)
+    with peeling.use_kernels(kernels):
+        plan = plan_peeling("regular:3/regular:6", 40, 0.5)
+        g = sample_graph(plan, np.random.default_rng(1))
+        with pytest.raises(ValueError, match="do not describe"):
+            peeling._degree_runs(g.var_ptr, ((3, 39),))
+        with pytest.raises(ValueError, match="do not describe"):
+            peeling._degree_runs(g.var_ptr, ((4, 40),))
+        too_wide = (np.array([0, 40], dtype=np.int64), np.array([0], dtype=np.int64), np.array([4], dtype=np.int64))
+        last_only = np.zeros(40, dtype=np.uint8)
+        last_only[39] = 1  # recovered at once; degree 4 would put its edges at 156..159 of 120
+        padded = np.zeros(2 * g.edges, dtype=np.int32)  # readable memory past the edges: a missing check
+        padded[:g.edges] = g.var_adj                     # shows as a wrong answer, not as a crash
+        with pytest.raises(IndexError, match="beyond the graph's edges"):
+            peeling._kernels().peel(g.n_chk, g.var_ptr, padded[:g.edges], last_only, *too_wide)
+
+
+@pytest.mark.skipif(jit._compiler() is None, reason="no C compiler")
+def test_c_kernels_are_used_when_a_compiler_exists():
+    """With a C compiler the C kernels load (a broken C source fails here, never falls back silently)."""
+    from infoscaling.numeric import peeling_c
+
+    assert peeling_c.available()
+    with peeling.use_kernels("auto"):
+        assert peeling._kernels() is peeling_c
+    with peeling.use_kernels("numba"):
+        assert peeling._kernels() is not peeling_c
+
+
+@pytest.mark.skipif(jit._compiler() is None, reason="no C compiler")
+@given(n_chk=st.integers(1, 40), data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_c_and_numba_kernels_agree(n_chk, data, seed):
+    """Each C kernel returns exactly what its numba twin returns (raw draws, degrees and graphs drawn at random)."""
+    from infoscaling.numeric import peeling_c
+
+    numba = peeling._NUMBA.load()
+    rng = np.random.default_rng(seed)
+    chk_deg = np.array(data.draw(st.lists(st.integers(0, 7), min_size=n_chk, max_size=n_chk)), dtype=np.int64)
+    raw = rng.bit_generator.random_raw(int(chk_deg.sum()) + 1).astype(np.uint64)
+    assert peeling_c.matched_sockets(chk_deg, raw).tolist() == numba["_matched_sockets"](chk_deg, raw).tolist()
+    k = data.draw(st.integers(1, 2**32 - 1))
+    assert peeling_c.uniform_targets(raw, k).tolist() == numba["_uniform_targets"](raw, k).tolist()
+    n_var = data.draw(st.integers(1, 30))
+    var = rng.integers(0, n_var, size=raw.size)
+    chk = rng.integers(0, n_chk, size=raw.size).astype(np.int32)
+    ptr = np.zeros(n_var + 1, dtype=np.int64)
+    np.cumsum(np.bincount(var, minlength=n_var), out=ptr[1:])
+    adj = peeling_c.csr_fill(ptr, var, chk)
+    assert adj.tolist() == numba["_csr_fill"](ptr, var, chk).tolist()
+    erased = (rng.random(n_var) < data.draw(st.floats(0.0, 1.0))).astype(np.uint8)
+    for runs in (peeling._degree_runs(ptr), (peeling._NO_RUNS,) * 3):
+        a, b = erased.copy(), erased.copy()
+        assert peeling_c.peel(n_chk, ptr, adj, a, *runs) == numba["_peel_kernel"](n_chk, ptr, adj, b, *runs)
+        assert a.tolist() == b.tolist()
 
 
 def sequential_peel(graph: Graph, erased, order_seed: int) -> set[int]:
@@ -229,35 +283,41 @@ def sequential_peel(graph: Graph, erased, order_seed: int) -> set[int]:
 
 @given(spec=st.sampled_from(SMALL_SPECS), n=st.integers(10, 40), eps=st.floats(0.2, 0.8),
        seed=st.integers(0, 2**32 - 1))
-def test_final_erased_set_does_not_depend_on_the_order(spec, n, eps, seed):
-    plan = plan_peeling(ensemble(spec), n, eps)
-    rng = np.random.default_rng(seed)
-    graph = sample_graph(plan, rng)
-    erased = sample_erasures(plan, rng)
-    fast = set(np.flatnonzero(peel(graph, erased).erased).tolist())
-    assert sequential_peel(graph, erased, seed) == fast
+@both_kernels
+def test_final_erased_set_does_not_depend_on_the_order(kernels, spec, n, eps, seed):
+    with peeling.use_kernels(kernels):
+        plan = plan_peeling(ensemble(spec), n, eps)
+        rng = np.random.default_rng(seed)
+        graph = sample_graph(plan, rng)
+        erased = sample_erasures(plan, rng)
+        fast = set(np.flatnonzero(peel(graph, erased).erased).tolist())
+        assert sequential_peel(graph, erased, seed) == fast
 
 
-def test_double_edge_does_not_fire_and_rounds_are_parallel():
-    # check 0 joins variable 0 twice: it never has exactly one erased edge
-    g = Graph.from_edges(2, 2, [0, 0, 0, 1], [0, 0, 1, 1])
-    r = peel(g, [1, 0])
-    assert (r.residual, r.rounds) == (0, 1)  # check 1 recovers variable 0
-    r = peel(g, [1, 1])
-    assert (r.residual, r.rounds) == (2, 0)
-    # a chain: v0 - c0 - v1 - c1 - v2 - c2 - v3, with c3 a degree-one check on v3
-    g = Graph.from_edges(4, 4, [0, 1, 1, 2, 2, 3, 3], [0, 0, 1, 1, 2, 2, 3])
-    r = peel(g, [0, 1, 1, 1])
-    assert (r.residual, r.rounds) == (0, 2)  # c0 -> v1 and c3 -> v3 in round 1, v2 in round 2
-    ref = peel_reference(g, [0, 1, 1, 1])
-    assert (ref.residual, ref.rounds) == (0, 2)
+@both_kernels
+def test_double_edge_does_not_fire_and_rounds_are_parallel(kernels):
+    with peeling.use_kernels(kernels):
+        # check 0 joins variable 0 twice: it never has exactly one erased edge
+        g = Graph.from_edges(2, 2, [0, 0, 0, 1], [0, 0, 1, 1])
+        r = peel(g, [1, 0])
+        assert (r.residual, r.rounds) == (0, 1)  # check 1 recovers variable 0
+        r = peel(g, [1, 1])
+        assert (r.residual, r.rounds) == (2, 0)
+        # a chain: v0 - c0 - v1 - c1 - v2 - c2 - v3, with c3 a degree-one check on v3
+        g = Graph.from_edges(4, 4, [0, 1, 1, 2, 2, 3, 3], [0, 0, 1, 1, 2, 2, 3])
+        r = peel(g, [0, 1, 1, 1])
+        assert (r.residual, r.rounds) == (0, 2)  # c0 -> v1 and c3 -> v3 in round 1, v2 in round 2
+        ref = peel_reference(g, [0, 1, 1, 1])
+        assert (ref.residual, ref.rounds) == (0, 2)
 
 
-def test_erasure_input_is_not_modified():
-    g = Graph.from_edges(3, 2, [0, 1, 1, 2], [0, 0, 1, 1])
-    e = np.array([1, 1, 0], dtype=np.uint8)
-    peel(g, e)
-    assert e.tolist() == [1, 1, 0]
+@both_kernels
+def test_erasure_input_is_not_modified(kernels):
+    with peeling.use_kernels(kernels):
+        g = Graph.from_edges(3, 2, [0, 1, 1, 2], [0, 0, 1, 1])
+        e = np.array([1, 1, 0], dtype=np.uint8)
+        peel(g, e)
+        assert e.tolist() == [1, 1, 0]
 
 
 # ----------------------------------------------------------------------------
@@ -293,21 +353,24 @@ def test_leftover_sockets_are_absorbed_round_robin():
     assert peeling._check_degrees(plan).tolist() == [5, 5, 5, 6]
 
 
-def test_configuration_matching_is_uniform():
-    # n = 2 variables of degree 2, one check of degree 4 ... use 2 checks of degree 2:
-    # (2,2)-regular with n = 2: sockets v0 v0 v1 v1 matched to c0 c0 c1 c1.
-    # P(v0 has a double edge) = P(both v0 sockets get the same check) = 2 * (2/4)(1/3) = 1/3.
-    plan = plan_peeling(ensemble("regular:2/regular:2"), 2, 0.5)
-    trials = 3000
-    rng = np.random.default_rng(2024)
-    doubles = 0
-    for _ in range(trials):
-        g = sample_graph(plan, rng)
-        doubles += int(g.var_adj[0] == g.var_adj[1])
-    assert proportion(doubles, trials, CONF).contains(1 / 3)
+@both_kernels
+def test_configuration_matching_is_uniform(kernels):
+    with peeling.use_kernels(kernels):
+        # n = 2 variables of degree 2, one check of degree 4 ... use 2 checks of degree 2:
+        # (2,2)-regular with n = 2: sockets v0 v0 v1 v1 matched to c0 c0 c1 c1.
+        # P(v0 has a double edge) = P(both v0 sockets get the same check) = 2 * (2/4)(1/3) = 1/3.
+        plan = plan_peeling(ensemble("regular:2/regular:2"), 2, 0.5)
+        trials = 3000
+        rng = np.random.default_rng(2024)
+        doubles = 0
+        for _ in range(trials):
+            g = sample_graph(plan, rng)
+            doubles += int(g.var_adj[0] == g.var_adj[1])
+        assert proportion(doubles, trials, CONF).contains(1 / 3)
 
 
-def test_socket_matching_is_a_uniform_permutation():
+@both_kernels
+def test_socket_matching_is_a_uniform_permutation(kernels):
     """Every one of the 4! socket matchings is equally likely (chi-square over all 24 cells).
 
     Four variables of degree 1 and four checks of degree 1: ``var_adj`` is the
@@ -316,23 +379,24 @@ def test_socket_matching_is_a_uniform_permutation():
     the fixed-point frequency is checked separately (1/4 per socket).  Both
     tests hold their false alarm below the per-comparison budget.
     """
-    from itertools import permutations
+    with peeling.use_kernels(kernels):
+        from itertools import permutations
 
-    from scipy.stats import chi2
+        from scipy.stats import chi2
 
-    plan = PeelingPlan("test", "config", 4, 4, ((1, 4),), ((1, 4),), 0, 4, eps=0.5, n_code=4.0)
-    rng = np.random.default_rng(4242)
-    draws = 4800
-    counts = dict.fromkeys(permutations(range(4)), 0)
-    fixed = 0
-    for _ in range(draws):
-        perm = tuple(sample_graph(plan, rng).var_adj.tolist())
-        counts[perm] += 1
-        fixed += sum(int(perm[i] == i) for i in range(4))
-    expected = draws / 24
-    stat = sum((c - expected) ** 2 / expected for c in counts.values())
-    assert stat <= chi2.ppf(CONF, 23), (stat, counts)
-    assert proportion(fixed, 4 * draws, CONF).contains(1 / 4)
+        plan = PeelingPlan("test", "config", 4, 4, ((1, 4),), ((1, 4),), 0, 4, eps=0.5, n_code=4.0)
+        rng = np.random.default_rng(4242)
+        draws = 4800
+        counts = dict.fromkeys(permutations(range(4)), 0)
+        fixed = 0
+        for _ in range(draws):
+            perm = tuple(sample_graph(plan, rng).var_adj.tolist())
+            counts[perm] += 1
+            fixed += sum(int(perm[i] == i) for i in range(4))
+        expected = draws / 24
+        stat = sum((c - expected) ** 2 / expected for c in counts.values())
+        assert stat <= chi2.ppf(CONF, 23), (stat, counts)
+        assert proportion(fixed, 4 * draws, CONF).contains(1 / 4)
 
 
 def test_iid_graph_edge_count_is_binomial():
@@ -539,22 +603,24 @@ def test_concept_text_equals_poisson_code_in_the_limit():
     assert est["ci"][0] - allow <= theory <= est["ci"][1] + allow, (est, theory)
 
 
-def test_rounds_grow_towards_the_threshold():
-    near = peeling_trials("regular:3/regular:6", 20_000, 0.42, trials=6, seed=606, workers=1)
-    far = peeling_trials("regular:3/regular:6", 20_000, 0.30, trials=6, seed=606, workers=1)
-    assert far.rounds.max() < near.rounds.min()
-    # away from the threshold the rounds concentrate on DE's iteration count: the first round
-    # after which the expected residual n eps L(y_t) is below half a variable; the last O(1)
-    # erased variables are a discrete random tail, hence +-2 rounds.
-    x, t = 0.30, 0
-    while True:
-        t += 1
-        y = 1 - (1 - x) ** 5
-        if 20_000 * 0.30 * y**3 < 0.5:
-            break
-        x = 0.30 * y**2
-    assert t == 7  # the DE count itself (doubly exponential decay from round ~4 on)
-    assert t - 2 <= far.rounds.min() and far.rounds.max() <= t + 2, far.rounds.tolist()
+@both_kernels
+def test_rounds_grow_towards_the_threshold(kernels):
+    with peeling.use_kernels(kernels):
+        near = peeling_trials("regular:3/regular:6", 20_000, 0.42, trials=6, seed=606, workers=1)
+        far = peeling_trials("regular:3/regular:6", 20_000, 0.30, trials=6, seed=606, workers=1)
+        assert far.rounds.max() < near.rounds.min()
+        # away from the threshold the rounds concentrate on DE's iteration count: the first round
+        # after which the expected residual n eps L(y_t) is below half a variable; the last O(1)
+        # erased variables are a discrete random tail, hence +-2 rounds.
+        x, t = 0.30, 0
+        while True:
+            t += 1
+            y = 1 - (1 - x) ** 5
+            if 20_000 * 0.30 * y**3 < 0.5:
+                break
+            x = 0.30 * y**2
+        assert t == 7  # the DE count itself (doubly exponential decay from round ~4 on)
+        assert t - 2 <= far.rounds.min() and far.rounds.max() <= t + 2, far.rounds.tolist()
 
 
 @pytest.mark.deep

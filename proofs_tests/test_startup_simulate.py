@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from infoscaling.numeric import jit
 
 _PROBE = """
 import io, json, sys, contextlib
@@ -22,7 +23,8 @@ with contextlib.redirect_stdout(out):
     code = main({argv!r})
 heavy = sorted(m for m in sys.modules if m == "scipy.linalg" or m.startswith(("scipy.linalg.", "scipy.stats",
                                                                               "sympy", "matplotlib")))
-print(json.dumps({{"code": code, "heavy": heavy, "numba_started": "numba.np.arraymath" in sys.modules}}))
+print(json.dumps({{"code": code, "heavy": heavy, "numba_started": "numba.np.arraymath" in sys.modules,
+                  "numba": "numba" in sys.modules}}))
 """
 
 
@@ -40,11 +42,17 @@ def _probe(argv: list[str]) -> dict:
      "--json"],
     ["simulate", "giant", "poisson:2", "--n", "1000", "--trials", "2", "--seed", "1", "--json"],
 ])
-def test_simulators_start_numba_without_scipy_linalg(argv):
+@pytest.mark.parametrize("kernels", ["numba", "auto"])
+def test_simulators_start_numba_without_scipy_linalg(argv, kernels, monkeypatch):
+    """numba kernels: numba's runtime starts without scipy.linalg; C kernels (auto): no numba at all."""
+    monkeypatch.setenv("INFOSCALING_KERNELS", kernels)
     r = _probe(argv)
     assert r["code"] == 0
-    assert r["numba_started"]  # the kernels really ran (numba's runtime was initialised)
     assert r["heavy"] == []
+    if argv[1] == "giant" or kernels == "numba" or jit._compiler() is None:
+        assert r["numba_started"]  # the kernels really ran (numba's runtime was initialised)
+    else:
+        assert not r["numba"]  # the peeling simulator's C kernels: numba never imported
 
 
 def test_without_scipy_refuses_only_inside_the_block():
@@ -76,3 +84,45 @@ def test_without_scipy_is_a_no_op_once_scipy_linalg_is_loaded():
     with without_scipy():
         assert not any(isinstance(f, _RefuseScipy) for f in sys.meta_path)
         import scipy.special  # noqa: F401  (would be refused by the finder)
+
+
+C_OK = "#include <stdint.h>\nint64_t twice(int64_t x) { return 2 * x; }\n"
+
+
+@pytest.mark.skipif(jit._compiler() is None, reason="no C compiler")
+def test_load_c_compiles_once_then_loads_from_disk(tmp_path, monkeypatch):
+    """First load compiles (one stderr note), the next loads the cached library silently; an edit recompiles."""
+    import ctypes
+    import io
+
+    monkeypatch.setattr(jit, "_c_dirs", lambda: [str(tmp_path / "a"), str(tmp_path / "b")])
+    err = io.StringIO()
+    lib = jit.load_c(C_OK, "probe", stream=err)
+    lib.twice.restype, lib.twice.argtypes = ctypes.c_int64, [ctypes.c_int64]
+    assert lib.twice(21) == 42
+    assert err.getvalue().startswith("infoscaling: note: compiling the probe C kernels")
+    assert (tmp_path / "a").is_dir() and len(list((tmp_path / "a").glob("infoscaling_probe_*"))) == 1
+    err2 = io.StringIO()
+    assert jit.load_c(C_OK, "probe", stream=err2) is not None and err2.getvalue() == ""
+    edited = C_OK.replace("2 * x", "3 * x")
+    assert jit.c_cache_path(edited, "probe") != jit.c_cache_path(C_OK, "probe")
+    lib3 = jit.load_c(edited, "probe", stream=io.StringIO())
+    lib3.twice.restype, lib3.twice.argtypes = ctypes.c_int64, [ctypes.c_int64]
+    assert lib3.twice(21) == 63
+
+
+def test_load_c_without_compiler_or_with_broken_source_returns_none(tmp_path, monkeypatch):
+    """No compiler: None (the caller uses numba).  A source that does not compile: None and the error on stderr."""
+    import io
+
+    monkeypatch.setattr(jit, "_c_dirs", lambda: [str(tmp_path / "a")])
+    real = jit._compiler
+    monkeypatch.setattr(jit, "_compiler", lambda: None)
+    assert jit.load_c(C_OK, "probe", stream=io.StringIO()) is None
+    if real() is None:
+        return
+    monkeypatch.setattr(jit, "_compiler", real)
+    err = io.StringIO()
+    assert jit.load_c("this is not C;", "broken", stream=err) is None
+    assert "failed" in err.getvalue()
+    assert not list((tmp_path / "a").glob("infoscaling_broken_*"))  # nothing half-written is cached
