@@ -271,3 +271,33 @@ def test_exact_ties_round_as_mpmath_prints():
     assert c.text == "65.28320313"
     r = giant("geometric:191/223", 10)
     assert r.criterion == "65.28320313"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fractions(min_value=Fraction(-10**40), max_value=Fraction(10**40)).filter(lambda q: q != 0),
+       st.integers(min_value=1, max_value=40))
+@example(Fraction(65283203125, 10**9), 10)       # a tie: away from zero
+@example(Fraction(-9995, 1000), 3)                # rounds up to the next power of ten
+@example(Fraction(1, 3 * 10**30), 5)
+def test_round_sig_integer_arithmetic_matches_the_rational_definition(q, k):
+    """The certified digits are rounded in integer arithmetic; the definition is
+    floor(|q| 10^(k-1-e) + 1/2) with e = floor(log10 |q|), ties away from zero."""
+    from infoscaling.numeric.precision import exponent10
+
+    e = exponent10(q)
+    m = int(abs(q) * Fraction(10) ** (k - 1 - e) + Fraction(1, 2))
+    if m == 10**k:
+        m, e = m // 10, e + 1
+    assert cz._round_sig(q, k) == ((m if q > 0 else -m), e)
+
+
+def test_arb_lambdify_list_shares_subexpressions_and_matches_single():
+    x, y = sp.symbols("x y")
+    exprs = [sp.exp(x * y) + x, sp.exp(x * y) * y, sp.log(1 + x**2)]
+    many = cz.arb_lambdify([x, y], exprs)
+    assert many.source.count("exp") == 1          # the common exp(x y) evaluated once
+    with cz.workprec(200):
+        vals = many(arb("0.3"), arb("1.7"))
+        for e, v in zip(exprs, vals):
+            one = cz.arb_lambdify([x, y], e)(arb("0.3"), arb("1.7"))
+            assert v.overlaps(one) and abs(v - one) < arb(10) ** -55
