@@ -241,6 +241,30 @@ def test_c_kernels_are_used_when_a_compiler_exists():
         assert peeling._kernels() is not peeling_c
 
 
+@both_kernels
+def test_bounded_draws_are_exact_multiply_shift(kernels):
+    """Each uniform target is floor(x k / 2**64) exactly (Lemire), also for k near 2**32 where carries matter."""
+    rng = np.random.default_rng(99)
+    raw = rng.bit_generator.random_raw(4000).astype(np.uint64)
+    with peeling.use_kernels(kernels):
+        for k in (1, 6, 1_000_003, 3_000_000_019, 2**32 - 1):
+            got = peeling._kernels().uniform_targets(raw, k)
+            if k >= 2**31:  # int32 output: compare modulo 2**32
+                got = got.astype(np.int64) % 2**32
+            assert got.tolist() == [(int(x) * k) >> 64 for x in raw.tolist()], k
+
+
+def test_numba_kernel_set_is_compiled():
+    """The numba twins are numba dispatchers, rebound in the module (kernels call each other compiled)."""
+    from numba.core.dispatcher import Dispatcher
+
+    loaded = peeling._NUMBA.load()
+    assert set(loaded) == {"_csr_fill", "_bounded", "_matched_sockets", "_uniform_targets", "_peel_kernel"}
+    for name, dispatcher in loaded.items():
+        assert isinstance(dispatcher, Dispatcher), name
+        assert getattr(peeling, name) is dispatcher
+
+
 @pytest.mark.skipif(jit._compiler() is None, reason="no C compiler")
 @given(n_chk=st.integers(1, 40), data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_c_and_numba_kernels_agree(n_chk, data, seed):
