@@ -258,9 +258,9 @@ def _newton(fun, stage, R0, mids, a, b, dps, L):
     """Midpoint Newton on the decreasing function f = coefficient ``L - 2`` of ``fun`` from R0
     inside the float bracket (a, b).
 
-    Returns (R, roots at R, f'(R)) after the first step below sqrt(10^-(dps+10)) R (quadratic
-    convergence: the error is then about that step squared; the interval Newton step that
-    follows certifies the point either way).  VerificationError when a step leaves (a, b), f'
+    Returns (R, roots at R, f'(R)) once the error left, estimated from the last two steps
+    (quadratic convergence: about |step|^3 / prev^2), is below 10^-(dps+13) R; the interval
+    Newton step that follows certifies the point either way.  VerificationError when a step leaves (a, b), f'
     is not negative or it does not converge (e.g. at C' >~ 1e32, where the waterfall is so
     sharp that the float optimum sits where f is still flat): the mpmath route, with its
     bracket search, takes over.
@@ -271,6 +271,7 @@ def _newton(fun, stage, R0, mids, a, b, dps, L):
     R = arb(R0).mid()
     mids = stage.polish(mids, R, stage.cp / R)
     tol = arb(10) ** (-(dps + 10))
+    prev = None
     for _ in range(40):
         c = fun(mids, *stage.line(R, L), L)
         d = (k + 1) * c[k + 1]
@@ -283,8 +284,14 @@ def _newton(fun, stage, R0, mids, a, b, dps, L):
         if not (a < R < b):
             raise VerificationError("Newton left the float bracket")
         mids = stage.polish(mids, R, stage.cp / R, steps=12)
-        if abs(step) <= tol * R or (step / R) ** 2 <= tol / 1000:
+        if abs(step) <= tol * R:
             return R, mids, d
+        if prev is not None and prev != 0:
+            # quadratic convergence: the error left is about K step^2 with K ~ |step / prev^2|
+            # (large where the waterfall is sharp, C' >~ 1e17); stop when that is below tol R
+            if abs(step) * (step / prev) ** 2 <= tol * R / 1000:
+                return R, mids, d
+        prev = step
     raise VerificationError("Newton did not converge")
 
 
@@ -295,13 +302,17 @@ def _check_side(pb: Problem, stage: BallStage, es, worse: bool) -> None:
         raise VerificationError("the enclosure crosses the kink eps*(R) = eps")
 
 
-def _work_bits(dps: int, R0) -> int:
+def _work_bits(dps: int, R0, generous: bool = True) -> int:
+    """Arb precision for ``dps`` certified digits at R ~ R0: the lean level (tried first) or the
+    generous one (when the lean level could not certify)."""
     import math
 
     from .. import certify as cf
 
-    # log(1 + p (x - 1)) with p = d_t/R loses about log10(R) digits to cancellation: carry them
-    return cf.bits_for(2 * dps + 25 + int(math.log10(max(float(R0), 1.0))))
+    # log(1 + p (x - 1)) with p = d_t/R loses about log10(R) digits to cancellation (and the
+    # second derivatives some more): carry them
+    lg = math.log10(max(float(R0), 1.0))
+    return cf.bits_for(2 * dps + 25 + int(lg) if generous else dps + 15 + int(1.5 * lg))
 
 
 def _parts(stage: BallStage, R, roots: dict) -> dict:
@@ -327,14 +338,25 @@ def stationary_optimum(pb: Problem, br, R0, bracket, dps: int, exponent: bool = 
     with ``exponent``, ``local_exponent``.  None when any step fails (the caller falls back on
     the mpmath route).
     """
+
+
+    if not br.sharp:
+        return None
+    for generous in (False, True):
+        out = _stationary_at(pb, br, R0, bracket, dps, exponent, _work_bits(dps, R0, generous))
+        if out is not None:
+            return out
+    return None
+
+
+def _stationary_at(pb: Problem, br, R0, bracket, dps: int, exponent: bool, bits: int):
+    """:func:`stationary_optimum` at Arb precision ``bits`` (None when it cannot certify)."""
     from flint import arb
 
     from .. import certify as cf
 
-    if not br.sharp:
-        return None
     try:
-        with cf.workprec(_work_bits(dps, R0)):
+        with cf.workprec(bits):
             stage = BallStage(pb, br)
             a, b = arb(bracket[0]), arb(bracket[1])
             N, X, rx, cx, m, mids = _certify_root(stage.phi, stage, R0, stage.guesses(br), a, b, dps, 3)
