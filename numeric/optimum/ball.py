@@ -438,7 +438,8 @@ def kink_optimum(pb: Problem, x0, R0, bracket, dps: int, branches, exponent: boo
             es = stage._g("eps_of_x", rx["x"], X, stage.cp / X)
             # the one-sided slopes and values: the formula of each side (classified just beside
             # the kink, 10^-(dps/2) relative) must fall away from the kink
-            h = 10.0 ** (-(dps // 2))
+            # (the float stage classifies those points: not closer than 1e-10 relative)
+            h = max(10.0 ** (-(dps // 2)), 1e-10)
             Rf = float(_to_mp(m))
             Rsides = [Rf * (1 - h), Rf * (1 + h)]
             sides = list(zip((-1, 1), Rsides, branches(Rsides)))
