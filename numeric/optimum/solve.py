@@ -132,7 +132,9 @@ def _ball_solve(pb: Problem, dps, fres, x0, exponent, t0, w1, fdata=None):
         if abs(R / pb.dt - 1) < mp.mpf("1e-9") or abs(R / pb.cp - 1) < mp.mpf("1e-9"):
             return None  # an end of the admissible range: the edge rules of the mpmath route apply
     ex = cert.get("local_exponent")
-    res = make_result(pb, R, d, dps=dps, digits=cert["R"].digits, exponent=ex.value if ex else None,
+    with mp.workdps(2 * dps + 12):  # the enclosure's midpoint to the result's precision
+        ev = ex.value if ex else None
+    res = make_result(pb, R, d, dps=dps, digits=cert["R"].digits, exponent=ev,
                       exponent_digits=ex.digits if ex else None, both_sides=True, t0=t0, float_R=Rf,
                       kind=kind)
     res.certified = cert
