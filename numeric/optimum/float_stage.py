@@ -105,15 +105,11 @@ def objective_float_at(pb: Problem, R, cp=None, roots: bool = False):
         nm = ~ok
         if nm.any():
             Rn, Tn = R[nm], T[nm]
-            lo = np.zeros_like(Rn)
-            hi = np.full_like(Rn, eps)
-            for _ in range(56):
-                mid = 0.5 * (lo + hi)
-                g = nf["de_residual"](mid, Rn, Tn, dt, eps)
-                pos = g > 0
-                lo = np.where(pos, mid, lo)
-                hi = np.where(pos, hi, mid)
-            xf = 0.5 * (lo + hi)
+            # the unique DE fixed point in (0, eps) (no jump: eps(x) monotone), residual > 0 at 0
+            # and < 0 at eps: safeguarded Newton, started one DE iteration above 0
+            x1 = np.minimum(nf["de_residual"](np.zeros_like(Rn), Rn, Tn, dt, eps), eps)
+            xf = vroot(lambda t, r_, t_: nf["resid2"](t, r_, t_, dt, eps), np.zeros_like(Rn),
+                       np.full_like(Rn, eps), x1, args=(Rn, Tn))
             delta = nf["unlearned"](xf, Rn, Tn, dt, eps)
             val[nm] = Rn * (1 - delta)
     val = np.where(np.isfinite(val), val, -np.inf)
