@@ -247,3 +247,45 @@ def test_stable_system_is_the_binomial_system():
             a = sp.lambdify(args, sysa[k], modules=[{"Log1p": mp.log1p}, "mpmath"])(*pt)
             b = sp.lambdify(args, sysb[k], modules="mpmath")(*pt)
             assert agree_digits(a, b) >= 30, k
+
+
+def test_optimiser_code_reloaded_from_the_store(tmp_path, monkeypatch):
+    """The lambdified (mpmath, numpy) and Arb functions are stored as source and reloaded by a
+    new process without SymPy: the reloaded functions give the derived functions' values."""
+    import mpmath as mp
+    from flint import arb
+    from infoscaling.numeric import certify as cf
+    from infoscaling.numeric import evaluate
+    from infoscaling.numeric.optimum.certify import arb_functions
+    from infoscaling.numeric.optimum.compiled import compiled
+
+    def fresh():
+        evaluate.store_dir.cache_clear()
+        compiled.cache_clear()
+        arb_functions.cache_clear()
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path))
+    try:
+        fresh()
+        derived = compiled("correct"), arb_functions("correct")          # derived and stored
+        assert list(tmp_path.rglob("optimum-lambdify-*.json")) and list(tmp_path.rglob("optimum-arb-*.json"))
+        fresh()
+        reloaded = compiled("correct"), arb_functions("correct")         # from the store
+        points = [(0.41, 1.5e5, 7e5), (0.35, 35.0, 286.0), (1e-12, 1e9, 6e9)]
+        for k in derived[0][0]:
+            for x, R, T in points:
+                with mp.workdps(40):
+                    a = [mp.mpf(v) for v in (x, R, T, 6, 0.5)]
+                    assert derived[0][0][k](*a) == reloaded[0][0][k](*a), k
+                xa = np.array([x])
+                assert np.array_equal(derived[0][1][k](xa, R, T, 6.0, 0.5), reloaded[0][1][k](xa, R, T, 6.0, 0.5)), k
+        with cf.workprec(200):
+            for k in derived[1]:
+                for x, R, T in points:
+                    a = [arb(v) for v in (x, R, T, 6, 0.5)]
+                    u, v = derived[1][k](*a), reloaded[1][k](*a)
+                    for p, q in zip(u if isinstance(u, tuple) else (u,), v if isinstance(v, tuple) else (v,)):
+                        assert p.overlaps(q) and p.rad() == q.rad(), k
+    finally:
+        monkeypatch.undo()
+        fresh()

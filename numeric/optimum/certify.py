@@ -59,7 +59,44 @@ def _series_aware_A():
 
 @functools.lru_cache(maxsize=4)
 def arb_functions(variant: str) -> dict:
-    """The optimiser's expressions as functions of Arb balls or Arb power series (x, R, T, d_t, eps)."""
+    """The optimiser's expressions as functions of Arb balls or Arb power series (x, R, T, d_t, eps).
+
+    The generated source is kept in the derived-code store (:func:`numeric.evaluate.store_read`,
+    a document named by a hash of the derivation and of this module), so that a new process
+    reloads it without SymPy; otherwise it is derived and compiled here, and stored.
+    """
+    from .. import certify as cf
+    from ..evaluate import store_read, store_write
+
+    name = _store_name(variant)
+    doc = store_read(name) or {}
+    if set(doc) != set(_KEYS) | set(_COMBINED):
+        doc = _derive_sources(variant)
+        store_write(name, doc)
+    A = _series_aware_A()
+    out = {}
+    for k, entry in doc.items():
+        fn = cf.arb_from_source(entry["src"], entry["consts"])
+        glob = dict(fn.__globals__, A=A)  # let power series through the generated code
+        out[k] = types.FunctionType(fn.__code__, glob)
+    return out
+
+
+def _store_name(variant: str) -> str:
+    """Store document of the Arb sources: named by the derivation's and this module's contents
+    (the store folder itself is named by the code generator's)."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).resolve()
+    h = hashlib.sha256(variant.encode())
+    for f in (here.parent.parent.parent / "derivations" / "optimum.py", here):
+        h.update(f.read_bytes() if f.exists() else b"?")
+    return f"optimum-arb-{h.hexdigest()[:16]}.json"
+
+
+def _derive_sources(variant: str) -> dict:
+    """Source and exact constants of every Arb function (SymPy: derivation and code generation)."""
     import sympy as sp
     from infoscaling.derivations import optimum as dop
 
@@ -68,14 +105,12 @@ def arb_functions(variant: str) -> dict:
     ex = {k: v.replace(dop.Log1p, lambda z: sp.log(1 + z))
           for k, v in dop.stable_binomial_system(variant).items()}
     args = (dop._X, dop.R, dop.T, dop.DT, dop.EPS0)
-    A = _series_aware_A()
-    out = {}
+    doc = {}
     for k in list(_KEYS) + list(_COMBINED):
         keys = _COMBINED.get(k, k)
         fn = cf.arb_lambdify(args, ex[k] if isinstance(keys, str) else [ex[j] for j in keys])
-        glob = dict(fn.__globals__, A=A)  # let power series through the generated code
-        out[k] = types.FunctionType(fn.__code__, glob)
-    return out
+        doc[k] = {"src": fn.source, "consts": fn.consts}
+    return doc
 
 
 #: Combined evaluations sharing their common subexpressions (one call, a tuple of values).
