@@ -148,3 +148,24 @@ def test_batched_sweep_equals_single_points():
             js = r.to_json()
             assert (js["R"], js["T"], js["threshold"], js["optimum_kind"]) == \
                 (one["R"], one["T"], one["threshold"], one["optimum_kind"]), (model, cp)
+
+
+def test_fold_without_shift_answers():
+    """Was: ZeroDivisionError (exit 3) -- the paper model's spurious fold without the beta shift
+    evaluated beta/Omega, which divides by eps''(x) = 0 there; the law without the shift does
+    not need it."""
+    r = finite_optimum(11.74, 0.514, 587471.7148112651, 5, model="paper", shift=False, exponent=False)
+    assert r.to_json()["optimum_kind"] == "spurious_fold" and r.digits >= 5
+
+
+def test_large_dt_never_an_internal_error():
+    """Was: TypeError (exit 3) -- the fold search's Newton iteration stepped to R < d_t (p > 1),
+    where the generating functions are complex.  Now an answer or a VerificationError (exit 1)."""
+    from infoscaling.numeric.errors import VerificationError
+
+    for dt, eps, cp in ((20.39, 0.633, 587680451.8477191), (19.49, 0.36, 7833.737946869597)):
+        try:
+            r = finite_optimum(dt, eps, cp, 10, exponent=False)
+        except VerificationError:
+            continue
+        assert r.digits >= 10

@@ -77,8 +77,14 @@ def _erfc(w):
 
 
 def law_parts(mf, x, R, T, dt, eps, shift):
-    """(eps*, alpha, beta/Omega, nu*, P_B) at the critical point x (real or complex R)."""
-    es, a2, b3, nu = mf["law"](x, R, T, dt, eps)
+    """(eps*, alpha, beta/Omega, nu*, P_B) at the critical point x (real or complex R).
+
+    Without the shift beta/Omega is not evaluated (at a fold of eps'(x) it divides by zero).
+    """
+    if shift:
+        es, a2, b3, nu = mf["law"](x, R, T, dt, eps)
+    else:
+        es, a2, nu = (mf[k](x, R, T, dt, eps) for k in ("eps_of_x", "alpha2", "nu"))
     al = mp.sqrt(a2)
     be = cbrt(b3) if shift else 0
     n = R / eps

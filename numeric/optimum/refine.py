@@ -192,11 +192,12 @@ def fold_point(pb: Problem, R0, x0, maxit: int = 80):
             break
         dx = (f1 * a22 - a12 * f2) / det
         dR = (a11 * f2 - a21 * f1) / det
-        # damped: halve the step while it leaves x in (0, 1), R > 0 or increases the residual
+        # damped: halve the step while it leaves x in (0, 1), R > d_t (p = d_t/R < 1: below it the
+        # generating functions are not real) or increases the residual
         res0 = abs(f1) + abs(f2)
         for _ in range(30):
             xn, Rn = x - dx, R - dR
-            if 0 < xn < 1 and Rn > 0:
+            if 0 < xn < 1 and Rn > dt:
                 g = mf["newton"](xn, Rn, cp / Rn, dt, eps)
                 if abs(g[0]) + abs(g[1]) <= 2 * res0 or (abs(dx) <= tol * abs(x) and abs(dR) <= tol * abs(R)):
                     break
