@@ -126,3 +126,15 @@ def test_load_c_without_compiler_or_with_broken_source_returns_none(tmp_path, mo
     assert jit.load_c("this is not C;", "broken", stream=err) is None
     assert "failed" in err.getvalue()
     assert not list((tmp_path / "a").glob("infoscaling_broken_*"))  # nothing half-written is cached
+
+
+def test_unknown_kernel_choice_is_refused_naming_the_variable():
+    """INFOSCALING_KERNELS other than auto / c / numba: exit 2, the message names the variable."""
+    import os
+
+    env = {**os.environ, "INFOSCALING_KERNELS": "fortran"}
+    proc = subprocess.run([sys.executable, "-m", "infoscaling", "simulate", "peeling", "regular:3/regular:6",
+                           "--n", "100", "--eps", "0.3", "--trials", "1", "--seed", "1", "--json"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert "INFOSCALING_KERNELS" in proc.stderr and "fortran" in proc.stderr
