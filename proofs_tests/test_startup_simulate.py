@@ -24,7 +24,7 @@ with contextlib.redirect_stdout(out):
 heavy = sorted(m for m in sys.modules if m == "scipy.linalg" or m.startswith(("scipy.linalg.", "scipy.stats",
                                                                               "sympy", "matplotlib")))
 print(json.dumps({{"code": code, "heavy": heavy, "numba_started": "numba.np.arraymath" in sys.modules,
-                  "numba": "numba" in sys.modules}}))
+                  "numba": "numba" in sys.modules, "scipy": sorted(m for m in sys.modules if m.split(".")[0] == "scipy")}}))
 """
 
 
@@ -138,3 +138,13 @@ def test_unknown_kernel_choice_is_refused_naming_the_variable():
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 2, proc.stderr[-500:]
     assert "INFOSCALING_KERNELS" in proc.stderr and "fortran" in proc.stderr
+
+
+@pytest.mark.skipif(jit._compiler() is None, reason="no C compiler")
+def test_peeling_below_threshold_imports_no_scipy_and_no_numba():
+    """Issue 12's command shape (all trials decode: closed-form intervals): neither SciPy nor numba is imported."""
+    r = _probe(["simulate", "peeling", "regular:3/regular:6", "--n", "20000", "--eps", "0.3", "--trials", "3",
+                "--seed", "1", "--json"])
+    assert r["code"] == 0
+    assert not r["numba"]
+    assert r["scipy"] == []
