@@ -179,7 +179,10 @@ def load_c(source: str, name: str, stream=None):
     for folder in dirs:
         path = c_cache_path(source, name, folder)
         if os.path.exists(path):
-            return ctypes.CDLL(path)
+            try:
+                return ctypes.CDLL(path)
+            except OSError:  # unloadable (e.g. built for another machine sharing the folder): rebuild it
+                pass
     if _compiler() is None:
         return None
     print(f"infoscaling: note: compiling the {name} C kernels (first run only; cached on disk for later runs)",

@@ -109,6 +109,12 @@ def test_load_c_compiles_once_then_loads_from_disk(tmp_path, monkeypatch):
     lib3 = jit.load_c(edited, "probe", stream=io.StringIO())
     lib3.twice.restype, lib3.twice.argtypes = ctypes.c_int64, [ctypes.c_int64]
     assert lib3.twice(21) == 63
+    other = C_OK.replace("2 * x", "5 * x")
+    with open(jit.c_cache_path(other, "probe"), "wb") as fh:  # a cached file that cannot be loaded
+        fh.write(b"not a shared library")
+    lib5 = jit.load_c(other, "probe", stream=io.StringIO())
+    lib5.twice.restype, lib5.twice.argtypes = ctypes.c_int64, [ctypes.c_int64]
+    assert lib5.twice(21) == 105
 
 
 def test_load_c_without_compiler_or_with_broken_source_returns_none(tmp_path, monkeypatch):
