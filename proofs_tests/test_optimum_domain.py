@@ -160,12 +160,15 @@ def test_fold_without_shift_answers():
 
 def test_large_dt_never_an_internal_error():
     """Was: TypeError (exit 3) -- the fold search's Newton iteration stepped to R < d_t (p > 1),
-    where the generating functions are complex.  Now an answer or a VerificationError (exit 1)."""
+    where the generating functions are complex; the both-sides check stepped below d_t; the
+    sign-change certificate failed on a formula without x* (AttributeError).  Now an answer or a
+    VerificationError (exit 1)."""
     from infoscaling.numeric.errors import VerificationError
 
-    for dt, eps, cp in ((20.39, 0.633, 587680451.8477191), (19.49, 0.36, 7833.737946869597)):
+    for dt, eps, cp, dps, kw in ((20.39, 0.633, 587680451.8477191, 10, {}), (19.49, 0.36, 7833.737946869597, 10, {}),
+                                 (19.61, 0.184, 700.1086656453417, 5, {"shift": False})):
         try:
-            r = finite_optimum(dt, eps, cp, 10, exponent=False)
+            r = finite_optimum(dt, eps, cp, dps, exponent=False, **kw)
         except VerificationError:
             continue
-        assert r.digits >= 10
+        assert r.digits >= dps

@@ -143,7 +143,12 @@ def _series(v):
 
 
 def _d(v):
-    """First coefficient of a length-2 series (the derivative)."""
+    """First coefficient of a length-2 series (the derivative); 0 for a ball (a formula that does
+    not depend on the variable, e.g. on x* when decoding stops on the upper fixed point)."""
+    from flint import arb_series
+
+    if not isinstance(v, arb_series):
+        return v * 0
     c = v.coeffs()
     return c[1] if len(c) > 1 else c[0] * 0
 

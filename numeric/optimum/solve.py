@@ -37,6 +37,21 @@ def _solve_at(pb: Problem, w, R0, bracket, x0=None, exponent=True, slope=None, r
         return kind, R, br, d, ex, sl, h0
 
 
+def _side_step(pb: Problem, R, dps):
+    """Relative distance of the both-sides check: 10^-(dps/2), but staying inside (d_t, C')
+    (below R = d_t the generating functions are not real)."""
+    return min(mp.mpf(10) ** (-(dps // 2)), (R / pb.dt - 1) / 2, (pb.cp / R - 1) / 2)
+
+
+def _real(*values):
+    """The first value, after checking that all are real; VerificationError otherwise (alpha^2 < 0
+    makes the law complex: it does not apply there)."""
+    if not all(isinstance(v, mp.mpf) for v in values):
+        raise VerificationError("the objective is not real next to the optimum (alpha^2 < 0: the "
+                                "finite-length law does not apply there)")
+    return values[0]
+
+
 def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, exponent, t0, Rf, h0=None,
                                   s1=None):
     """The result from the first-precision solve when ball arithmetic certifies it, else None.
@@ -62,10 +77,11 @@ def _certified_at_first_precision(pb: Problem, dps, w1, kind, R1, b1, e1, expone
         # a certified sign change of dR_learned/dR from + to - already proves a local maximum;
         # a kink's certificate (eps*(R) - eps changes sign) does not: check its two sides
         if kind == "kink":
-            hrel = mp.mpf(10) ** (-(dps // 2))
+            hrel = _side_step(pb, R1, dps)
             v0 = d1["value"]
             for sgn in (-1, 1):
-                if not objective_at(pb, R1 * (1 + sgn * hrel), x_guess=b1 if b1.sharp else None) < v0:
+                vs = objective_at(pb, R1 * (1 + sgn * hrel), x_guess=b1 if b1.sharp else None)
+                if not _real(vs, v0) < v0:
                     raise VerificationError("objective is not smaller on both sides of the refined optimum")
     res = make_result(pb, R1, d1, dps=dps, digits=cert["R"].digits, exponent=e1 if exponent else None,
                       exponent_digits=edig, both_sides=True, t0=t0, float_R=Rf, kind=kind)
@@ -272,9 +288,10 @@ def solve(pb: Problem, dps: int, *, warm=None, grid_points: int = 120, exponent:
         # objective on both sides (global max is the float stage's job; this checks the refinement)
         both = True
         v0 = d2["value"]
-        hrel = mp.mpf(10) ** (-(dps // 2))
+        hrel = _side_step(pb, R2, dps)
         for sgn in (-1, 1):
             vs = objective_at(pb, R2 * (1 + sgn * hrel), x_guess=x1)
+            _real(vs, v0)
             both = both and vs < v0
         if not both:
             raise VerificationError("objective is not smaller on both sides of the refined optimum")
