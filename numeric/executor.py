@@ -382,10 +382,42 @@ class DaskEngine(_EngineBase):
                 ac.clear()
 
 
+#: Environment variable giving the number of workers used when none is asked for.
+WORKERS_ENV = "INFOSCALING_WORKERS"
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, e.g. a container's share), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity API on this platform
+        return max(1, os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """Workers used when none is asked for: ``$INFOSCALING_WORKERS``, else :func:`usable_cpus`.
+
+    ``verify`` sets the variable to 1 in its claim workers, so that a claim's own
+    simulations do not start a second pool on cores the other claims already use.
+
+    Raises
+    ------
+    InputError
+        ``$INFOSCALING_WORKERS`` is set but is not a positive integer.
+    """
+    text = os.environ.get(WORKERS_ENV)
+    if text is None or not text.strip():
+        return usable_cpus()
+    s = text.strip()
+    if not (s.isascii() and s.isdigit() and len(s) <= 4 and int(s) >= 1):
+        raise input_error(WORKERS_ENV, text, "a positive integer (workers when none is asked for)")
+    return int(s)
+
+
 def get_engine(workers: int | None = None) -> Engine:
-    """``workers=None`` uses all cores; 1 runs serially in-process."""
+    """``workers=None`` uses :func:`default_workers` (all usable cores); 1 runs serially in-process."""
     if workers is None:
-        workers = os.cpu_count() or 1
+        workers = default_workers()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise input_error("--workers", workers, "a positive integer")
     return SerialEngine() if workers == 1 else ProcessEngine(workers)
@@ -432,7 +464,7 @@ def make_engine(engine: str | None = None, workers: int | None = None,
     if scheduler is not None:
         return DaskEngine(scheduler=scheduler, retries=retries)
     if engine == "dask":
-        return DaskEngine(workers=workers or (os.cpu_count() or 1), retries=retries)
+        return DaskEngine(workers=workers or default_workers(), retries=retries)
     if engine == "serial":
         return SerialEngine()
     if engine == "local" and workers is not None and workers >= 1:

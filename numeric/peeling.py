@@ -133,7 +133,7 @@ from infoscaling.derivations.specs import (
 
 from . import jit, peeling_c, stats, validate
 from .errors import InputError, input_error
-from .executor import Engine, ProcessEngine, SerialEngine, get_engine, run_tasks
+from .executor import Engine, ProcessEngine, SerialEngine, default_workers, get_engine, run_tasks
 from .jit import note_if_compiling
 from .rng import root_sequence
 
@@ -951,7 +951,7 @@ class PeelingTrials:
 def _default_engine(plan: PeelingPlan, trials: int, workers) -> Engine:
     if workers is not None:
         return get_engine(workers)
-    cores = os.cpu_count() or 1
+    cores = default_workers()
     if trials > 1 and cores > 1 and trials * plan.expected_edges >= _PARALLEL_WORK:
         return ProcessEngine(min(cores, trials))
     return SerialEngine()

@@ -57,9 +57,10 @@ def fork_available() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
-def _worker(tasks, results, fn, items) -> None:
+def _worker(tasks, results, fn, items, env) -> None:
     """Body of a forked worker: run ``fn(items[i])`` for each index received, send back Outcomes."""
     os.setpgid(0, 0)  # its own process group: a timeout kills the task's own subprocesses too
+    os.environ.update(env)
     sys.stdout = sys.stderr  # stray prints must not mix into the command's JSON on stdout
     while True:
         try:
@@ -85,10 +86,10 @@ def _worker(tasks, results, fn, items) -> None:
 class _Worker:
     """A forked worker with its two pipes and its current task."""
 
-    def __init__(self, ctx, fn, items):
+    def __init__(self, ctx, fn, items, env):
         task_end, self.tasks = ctx.Pipe(duplex=False)  # (reader, writer): the parent sends task indices
         self.results, result_end = ctx.Pipe(duplex=False)  # the child sends Outcomes
-        self.proc = ctx.Process(target=_worker, args=(task_end, result_end, fn, items),
+        self.proc = ctx.Process(target=_worker, args=(task_end, result_end, fn, items, env),
                                 daemon=False)  # not a daemon: a task may start its own processes
         self.proc.start()
         task_end.close()
@@ -139,6 +140,9 @@ class TimedProcessEngine:
         ``priority(item) -> float``; tasks with larger values start first.
     on_start, on_done : callable, optional
         ``on_start(item)`` when a task starts, ``on_done(item, outcome)`` when it ends.
+    env : dict, optional
+        Environment variables set in each worker before its first task (e.g. to keep
+        the tasks' own process pools small).
 
     Examples
     --------
@@ -152,7 +156,8 @@ class TimedProcessEngine:
     def __init__(self, workers: int, timeout: float | None = None,
                  priority: Callable[[Any], float] | None = None,
                  on_start: Callable[[Any], None] | None = None,
-                 on_done: Callable[[Any, Outcome], None] | None = None):
+                 on_done: Callable[[Any, Outcome], None] | None = None,
+                 env: dict[str, str] | None = None):
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a positive integer, got {workers!r}")
         if timeout is not None and not timeout > 0:
@@ -164,6 +169,7 @@ class TimedProcessEngine:
         self.priority = priority
         self.on_start = on_start
         self.on_done = on_done
+        self.env = dict(env or {})
 
     def map(self, fn: Callable[[Any], Any], iterable: Iterable) -> list[Outcome]:
         """Outcomes of ``fn`` over ``iterable``, in input order."""
@@ -182,7 +188,7 @@ class TimedProcessEngine:
                     if not idle:
                         sys.stdout.flush()
                         sys.stderr.flush()  # a forked child must not re-flush the parent's buffers
-                        workers.append(_Worker(ctx, fn, items))
+                        workers.append(_Worker(ctx, fn, items, self.env))
                         idle.append(workers[-1])
                     w, i = idle.pop(), queue.pop()
                     if self.on_start is not None:

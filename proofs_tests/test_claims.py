@@ -386,3 +386,53 @@ def test_no_times_recorded_when_caching_is_disabled(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner.run_claims([_quick_claim("T1")], "quick", workers=1)
     assert runner.recorded_seconds("quick") == {} and list(tmp_path.iterdir()) == []
+
+
+def _workers_claim(cid):
+    from infoscaling.numeric.executor import default_workers
+
+    return Claim(cid, f"toy {cid}", "test", "",
+                 lambda p: [Evidence("numeric", "default workers", True, {"workers": default_workers()})])
+
+
+def test_claims_in_parallel_workers_run_their_simulations_serially(monkeypatch):
+    """With W claim workers busy, a claim's own simulations get no second pool (2W processes on W cores);
+    run serially in-process, a claim's simulations may use every core."""
+    from infoscaling.numeric.claims import runner
+    from infoscaling.numeric.executor import WORKERS_ENV, usable_cpus
+
+    monkeypatch.delenv(WORKERS_ENV, raising=False)
+    claims = [_workers_claim("W1"), _workers_claim("W2")]
+    parallel = runner.run_claims(claims, "quick", workers=2)
+    assert [r.evidence[0].details["workers"] for r in parallel] == [1, 1]
+    serial = runner.run_claims(claims, "quick", workers=1)
+    assert [r.evidence[0].details["workers"] for r in serial] == [usable_cpus()] * 2
+    assert WORKERS_ENV not in os.environ  # the parent's environment is untouched
+
+
+def test_default_workers_variable_is_validated(monkeypatch):
+    from infoscaling.numeric.errors import InputError
+    from infoscaling.numeric.executor import WORKERS_ENV, default_workers
+
+    monkeypatch.setenv(WORKERS_ENV, "3")
+    assert default_workers() == 3
+    for bad in ("0", "-1", "two", "1.5", "99999"):
+        monkeypatch.setenv(WORKERS_ENV, bad)
+        with pytest.raises(InputError, match=WORKERS_ENV):
+            default_workers()
+
+
+def test_command_line_keeps_blas_to_one_thread(monkeypatch, capsys):
+    """The CLI fixes OpenBLAS to one thread (its spinning threads cost C1's refit 28x the CPU) unless the
+    user chose a number."""
+    from infoscaling.numeric.cli import BLAS_THREAD_VARIABLES
+
+    for name in BLAS_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--version"]) == 0
+    assert all(os.environ[name] == "1" for name in BLAS_THREAD_VARIABLES)
+    for name in BLAS_THREAD_VARIABLES:
+        monkeypatch.setenv(name, "4")
+    assert main(["--version"]) == 0
+    assert all(os.environ[name] == "4" for name in BLAS_THREAD_VARIABLES)
+    capsys.readouterr()

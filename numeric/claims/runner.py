@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from ..executor import WORKERS_ENV
 from ..io import atomic_write, cache_base
 from ..timed_executor import TimedProcessEngine, fork_available
 from . import BUDGETS, EXPECTED_SECONDS, Claim, ClaimResult, ClaimTimeout, run_claim
@@ -192,8 +193,10 @@ def run_claims(claims: list[Claim], profile: str, *, workers: int = 1, budget: f
 
     done = None if on_done is None else (lambda c, o: on_done(c, convert(c, o)))
     recorded = recorded_seconds(profile)
+    # the claims already keep `workers` cores busy: a claim's own simulations run in its worker
+    # (a nested pool per claim would put 2 * workers processes on the cores)
     engine = TimedProcessEngine(workers, budget, priority=lambda c: expected_seconds(c, profile, recorded),
-                                on_start=on_start, on_done=done)
+                                on_start=on_start, on_done=done, env={WORKERS_ENV: "1"})
     outcomes = engine.map(lambda c: run_claim(c, profile), claims)
     results = [convert(c, o) for c, o in zip(claims, outcomes)]
     record_seconds(profile, results)

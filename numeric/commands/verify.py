@@ -8,7 +8,6 @@ or its evidence raised (``error``), or it ran past its budget (``timeout``).
 from __future__ import annotations
 
 import math
-import os
 import sys
 
 from ..cli import CommandResult, add_json_flag, dumps
@@ -54,17 +53,11 @@ def select(ids: str | None):
     return [c for c in claims if c.id in wanted]
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask, e.g. a container's share), at least 1."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # no affinity API on this platform
-        return max(1, os.cpu_count() or 1)
-
-
 def parse_workers(text) -> int:
     """``--workers``: an integer in [1, MAX_WORKERS] (None: the number of CPUs)."""
     if text is None:
+        from ..executor import usable_cpus
+
         return max(1, min(usable_cpus(), MAX_WORKERS))
     s = str(text).strip()
     if not s.isascii() or not s.isdigit() or len(s) > 4 or not 1 <= int(s) <= MAX_WORKERS:
