@@ -13,10 +13,16 @@ Samplers
   degrees follow ``F``; groups are drawn from ``G`` until their stubs cover
   the actors' stubs (the last group is trimmed to match), and the actor
   projection's components are the actor sets of the bipartite components.
+  Groups drawn with degree 0 (about 37% of them for ``poisson:1``) have no
+  edge and no actor: they are not made nodes of the graph.
 
-Components are found by a compiled (numba) union-find with path halving and
-union by size; :func:`largest_component_networkx` is the slow, obviously
-correct reference used on small graphs and by the benchmark.
+Components are found by a compiled union-find (one ``int32`` array: parents,
+minus the tree size at roots; path halving, union by size), in C
+(:mod:`numeric.graphsim_c`, compiled on first use and cached on disk) or,
+without a C compiler or with ``INFOSCALING_KERNELS=numba``, its numba twin
+:func:`_uf_component_weights` (numba imported only then); both return the same
+array.  :func:`largest_component_networkx` is the slow, obviously correct
+reference used on small graphs and by the benchmark.
 
 Every trial is an independent graph with its own spawned seed
 (:func:`numeric.rng.spawn_seeds`), so results do not depend on the number of
@@ -38,7 +44,6 @@ from __future__ import annotations
 import math
 import time
 
-import numba
 import numpy as np
 from infoscaling.derivations.specs import (
     LawSpec,
@@ -48,10 +53,10 @@ from infoscaling.derivations.specs import (
     powerlaw_tail_fraction,
 )
 
-from . import validate
+from . import graphsim_c, validate
 from .errors import LimitError, input_error
 from .executor import get_engine, run_tasks
-from .jit import note_if_compiling, without_scipy
+from .jit import LazyNumba, kernel_choice, note_if_compiling, without_scipy
 from .rng import resolve, root_sequence
 from .stats import mean as t_mean
 
@@ -236,7 +241,10 @@ def bipartite_edges(actor_law, group_law, n_actors: int, rng=None):
     Returns
     -------
     (src, dst, n_groups)
-        Edges between actor ``i`` and node ``n_actors + j`` (group ``j``).
+        Edges between actor ``i`` and node ``n_actors + j``, the ``j``-th
+        group of positive degree; ``n_groups`` counts those groups (groups
+        drawn with degree 0 have no edge and are not numbered: they would be
+        isolated nodes without actors, changing no actor's component).
     """
     rng = resolve(rng)
     da = sample_degrees(actor_law, n_actors, rng)
@@ -257,6 +265,7 @@ def bipartite_edges(actor_law, group_law, n_actors: int, rng=None):
             parts.append(dg)
             have = int(cs[-1])
     dg = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    dg = dg[dg > 0]  # the stubs (and the shuffle below) are those of all groups drawn
     a_stubs = np.repeat(np.arange(n_actors, dtype=np.int64), da)
     g_stubs = np.repeat(np.arange(dg.size, dtype=np.int64) + n_actors, dg)
     rng.shuffle(g_stubs)
@@ -267,42 +276,87 @@ def bipartite_edges(actor_law, group_law, n_actors: int, rng=None):
 # components
 # ------------------------------------------------------------------------------------
 
-@numba.njit(cache=True)
-def _uf_component_weights(n, src, dst, weight):  # pragma: no cover - compiled
-    parent = np.arange(n)
-    size = weight.copy()
-    rank = np.ones(n, dtype=np.int64)
+# The numba twin of numeric.graphsim_c.component_weights (same algorithm, same output array);
+# numba is imported only when it is used (numeric.jit.LazyNumba).
+_NUMBA = LazyNumba(globals())
+
+
+@_NUMBA.kernel
+def _uf_root(parent, a):  # pragma: no cover - compiled
+    """Root of ``a``, halving the path (roots hold minus their node count)."""
+    while parent[a] >= 0:
+        p = parent[a]
+        q = parent[p]
+        if q < 0:
+            return p
+        parent[a] = q
+        a = q
+    return a
+
+
+@_NUMBA.kernel
+def _uf_component_weights(n, src, dst, weight, unit):  # pragma: no cover - compiled
+    """Component weights in increasing root order (``unit``: every node weighs 1, ``weight`` unused)."""
+    parent = np.full(n, -1, dtype=np.int32)
     for e in range(src.size):
-        a = src[e]
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        b = dst[e]
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
+        if src[e] < 0 or src[e] >= n or dst[e] < 0 or dst[e] >= n:
+            raise IndexError("an edge endpoint is outside [0, n)")
+        a = _uf_root(parent, src[e])
+        b = _uf_root(parent, dst[e])
         if a == b:
             continue
-        if rank[a] < rank[b]:
+        if parent[a] > parent[b]:  # a's tree is the smaller one
             a, b = b, a
+        parent[a] += parent[b]
         parent[b] = a
-        rank[a] += rank[b]
-        size[a] += size[b]
     count = 0
     for i in range(n):
-        if parent[i] == i:
+        if parent[i] < 0:
             count += 1
-    out = np.empty(count, dtype=np.int64)
+    out = np.zeros(count, dtype=np.int64)
     j = 0
-    for i in range(n):
-        if parent[i] == i:
-            out[j] = size[i]
+    if unit:
+        for i in range(n):
+            if parent[i] < 0:
+                out[j] = -parent[i]
+                j += 1
+        return out
+    for i in range(n):  # number the roots (slot -1 - j, still negative), then add weights there
+        if parent[i] < 0:
+            parent[i] = -1 - j
             j += 1
+    for i in range(n):
+        if weight[i] != 0:
+            out[-1 - parent[_uf_root(parent, i)]] += weight[i]
     return out
+
+
+def _component_kernel():
+    """``f(n, src, dst, weight or None)``: the C kernel, or the numba twin (``INFOSCALING_KERNELS``)."""
+    choice = kernel_choice()
+    if choice != "numba" and graphsim_c.available():
+        return graphsim_c.component_weights
+    if choice == "c":
+        raise RuntimeError("C union-find kernel requested but unavailable (no C compiler, or it failed; see stderr)")
+    kernel = _NUMBA.load()["_uf_component_weights"]
+    empty = np.zeros(0, dtype=np.int64)
+    return lambda n, src, dst, weight: kernel(n, src, dst, empty if weight is None else weight, weight is None)
+
+
+def _warm_kernel() -> None:
+    """Load (C) or load-or-compile (numba, with a note and without SciPy) the union-find in this process."""
+    kernel = _component_kernel()
+    if kernel is not graphsim_c.component_weights:
+        note_if_compiling((_NUMBA.load()["_uf_component_weights"],), "giant-component")
+    with without_scipy():  # numba's runtime start-up would import scipy.linalg (numeric.jit)
+        kernel(2, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64), None)
 
 
 def component_sizes(n: int, src, dst, weight=None) -> np.ndarray:
     """Sizes (sums of ``weight``, default 1 per node) of the connected components.
+
+    One entry per component, in increasing order of its union-find root; the
+    same array whichever kernel (C or numba) runs.
 
     Examples
     --------
@@ -311,8 +365,10 @@ def component_sizes(n: int, src, dst, weight=None) -> np.ndarray:
     """
     src = np.ascontiguousarray(src, dtype=np.int64)
     dst = np.ascontiguousarray(dst, dtype=np.int64)
-    w = np.ones(n, dtype=np.int64) if weight is None else np.ascontiguousarray(weight, dtype=np.int64)
-    return _uf_component_weights(int(n), src, dst, w)
+    w = None if weight is None else np.ascontiguousarray(weight, dtype=np.int64)
+    if n > graphsim_c.MAX_NODES_INT32:
+        raise LimitError(f"--n: the union-find indexes at most {graphsim_c.MAX_NODES_INT32} nodes, got {n}", "--n")
+    return _component_kernel()(int(n), src, dst, w)
 
 
 def largest_component_networkx(n: int, src, dst) -> int:
@@ -365,10 +421,12 @@ def giant_trial(task) -> tuple[float, float]:
     """
     spec, n, seq = task
     nodes, src, dst, w = sample_graph(spec, n, np.random.default_rng(seq))
-    sizes = component_sizes(nodes, src, dst, w).astype(np.float64)
-    largest = float(sizes.max()) if sizes.size else 0.0
+    sizes = component_sizes(nodes, src, dst, w)
+    # exact integer sums (sizes <= n <= 1e8: squares sum below 2**63), so neither the order of
+    # the components nor the kernel can change a bit of the result
+    largest = int(sizes.max()) if sizes.size else 0
     rest = n - largest
-    finite = float(((sizes * sizes).sum() - largest * largest) / rest) if rest > 0 else 0.0
+    finite = (int(np.dot(sizes, sizes)) - largest * largest) / rest if rest > 0 else 0.0
     return largest / n, finite
 
 
@@ -493,9 +551,7 @@ def simulate_giant(law, n: int, trials: int, seed=None, workers=None, confidence
                     min(trials, getattr(engine, "workers", 1)))  # graphs in memory at once
     validate.simulation_work(trials, steps)
     seq = root_sequence(seed)
-    note_if_compiling((_uf_component_weights,), "giant-component")
-    with without_scipy():  # numba's runtime start-up would import scipy.linalg (numeric.jit)
-        component_sizes(2, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
+    _warm_kernel()
     t0 = time.perf_counter()
     spec = law.spec()
     entropy = seq.entropy

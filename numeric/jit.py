@@ -28,10 +28,31 @@ import contextlib
 import os
 import sys
 
-__all__ = ["is_cached", "note_if_compiling", "without_scipy", "load_c", "c_cache_path", "LazyNumba"]
+__all__ = ["is_cached", "note_if_compiling", "without_scipy", "load_c", "c_cache_path", "LazyNumba",
+           "kernel_choice", "KERNEL_CHOICES"]
 
 #: Flags of every C kernel library (part of the cache key).
 C_FLAGS = ("-O2", "-std=c99", "-shared", "-fPIC")
+
+#: Kernel implementations: "auto" (C when it compiles, else numba), "c" or "numba".
+KERNEL_CHOICES = ("auto", "c", "numba")
+
+
+def kernel_choice() -> str:
+    """The implementation the environment variable ``INFOSCALING_KERNELS`` asks for (default ``auto``).
+
+    Raises
+    ------
+    InputError
+        Naming ``INFOSCALING_KERNELS`` when it is set to anything else than
+        one of :data:`KERNEL_CHOICES`.
+    """
+    value = os.environ.get("INFOSCALING_KERNELS", "auto")
+    if value not in KERNEL_CHOICES:
+        from .errors import input_error
+
+        raise input_error("INFOSCALING_KERNELS", value, "one of " + ", ".join(KERNEL_CHOICES))
+    return value
 
 
 def is_cached(dispatcher) -> bool:
