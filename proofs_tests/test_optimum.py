@@ -204,6 +204,20 @@ def test_compute_optimal_path():
     assert abs(R[1] / float(ref.R) - 1) < 1e-7
 
 
+@pytest.mark.parametrize("dt, eps, model", [(6, 0.5, "consistent"), (4, 0.3, "consistent"), (6, 0.5, "paper")])
+def test_compute_optimal_path_equals_one_optimum_per_point(dt, eps, model):
+    """The path optimises all points in one vectorised call; each point's R*, T* are bit-identical to its
+    own float optimum (grid through kinks and both ends of the range)."""
+    grid = np.logspace(math.log10(4 * dt) + 0.01, 20, 37)
+    R, T = compute_optimal_path(dt, eps, grid, model=model)
+    pb = Problem.create(dt, eps, model=model)
+    for i, cp in enumerate(grid):
+        q = pb.at(cp)
+        r = float_optimum(q)[0]
+        assert R[i] == r and T[i] == q.cp / r, (cp, R[i], r)
+    assert compute_optimal_path(dt, eps, [], model=model)[0].shape == (0,)
+
+
 # ------------------------------------------------------------------ bad input
 @pytest.mark.parametrize("args, match", [
     ((0, 0.5, 1e6), "dt"), ((-1, 0.5, 1e6), "dt"), ((6, 0, 1e6), "eps"), ((6, 1, 1e6), "eps"),

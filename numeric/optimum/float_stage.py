@@ -365,10 +365,9 @@ def compute_optimal_path(dt, eps, c_prime_grid, *, alpha_variant="correct", shif
     [0.4, 4.4]
     """
     pb = Problem.create(dt, eps, alpha_variant=alpha_variant, shift=shift, model=model)
-    Rs, Ts = [], []
-    for cp in np.asarray(c_prime_grid, dtype=float):
-        q = pb.at(cp)
-        r = float_optimum(q)[0]
-        Rs.append(r)
-        Ts.append(q.cp / r)
-    return np.asarray(Rs), np.asarray(Ts)
+    problems = [pb.at(cp) for cp in np.asarray(c_prime_grid, dtype=float)]
+    if not problems:
+        return np.zeros(0), np.zeros(0)
+    # all points in one vectorised optimisation: the same values as one float_optimum per point
+    Rs = np.array([r[0] for r in float_optima(problems)], dtype=float)
+    return Rs, np.array([q.cp for q in problems], dtype=float) / Rs
