@@ -2,8 +2,10 @@
 
 Giant component of G(n, 2/n) for n = 1e5, 1e6, 1e7 (each size in a fresh
 subprocess so that its peak resident memory is its own): sampling time
-(exact G(n, p) by geometric skips), component time (numba union-find),
-edges per second, largest fraction, peak RSS.  At n = 1e5 the same edge list
+(exact G(n, p) by geometric skips), component time (the default union-find
+kernel, C when it compiles; the numba twin timed beside it on the same edges,
+and the two arrays required equal), edges per second, largest fraction, peak
+RSS.  At n = 1e5 the same edge list
 is handed to networkx (graph construction + connected_components), the
 ratio is networkx time / ours.
 
@@ -26,9 +28,14 @@ import time
 
 def _one(n: int, repeats: int, with_networkx: bool) -> dict:
     import numpy as np
+    from infoscaling.numeric import graphsim
     from infoscaling.numeric.graphsim import component_sizes, gnp_edges
 
     component_sizes(3, np.array([0]), np.array([1]))  # compile (cached) outside the timing
+    numba_kernel = graphsim._NUMBA.load()["_uf_component_weights"]
+    no_weight = np.zeros(0, dtype=np.int64)
+    numba_kernel(3, np.array([0]), np.array([1]), no_weight, True)
+    best_numba = float("inf")
     p = 2.0 / (n - 1)
     best_sample, best_comp, m, frac = float("inf"), float("inf"), 0, 0.0
     src = dst = None
@@ -38,13 +45,19 @@ def _one(n: int, repeats: int, with_networkx: bool) -> dict:
         t1 = time.perf_counter()
         sizes = component_sizes(n, src, dst)
         t2 = time.perf_counter()
+        twin = numba_kernel(n, src, dst, no_weight, True)
+        t3 = time.perf_counter()
+        assert np.array_equal(sizes, twin), "the default and numba union-find kernels disagree"
         best_sample = min(best_sample, t1 - t0)
         best_comp = min(best_comp, t2 - t1)
+        best_numba = min(best_numba, t3 - t2)
         m = int(src.size)
         frac = float(sizes.max() / n)
     out = {
         "n": n, "edges": m, "largest_fraction": frac,
         "sample_seconds": best_sample, "components_seconds": best_comp,
+        "components_kernel": "c" if graphsim._component_kernel() is graphsim.graphsim_c.component_weights else "numba",
+        "components_seconds_numba_twin": best_numba,
         "edges_per_second_components": m / best_comp,
         "edges_per_second_total": m / (best_sample + best_comp),
         "repeats": repeats,
