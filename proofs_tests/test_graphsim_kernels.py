@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -24,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from infoscaling.numeric import graphsim as gs
-from infoscaling.numeric import graphsim_c, jit
+from infoscaling.numeric import graphsim_c
 
 needs_c = pytest.mark.skipif(not graphsim_c.available(), reason="no C compiler: only the numba kernel exists")
 
@@ -103,7 +104,7 @@ def test_simulate_giant_with_the_c_kernel_imports_no_numba():
             " '--seed', '1', '--workers', '1', '--json'])\n"
             "print(code, 'numba' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                          env={**__import__("os").environ, "INFOSCALING_KERNELS": "auto"})
+                          env={**os.environ, "INFOSCALING_KERNELS": "auto"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["0", "False"]
 
