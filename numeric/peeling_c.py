@@ -2,7 +2,7 @@
 
 Same contracts, same arithmetic and the same results as the numba kernels of
 :mod:`infoscaling.numeric.peeling` (``_csr_fill``, ``_matched_sockets``,
-``_uniform_targets``, ``_peel_kernel``), which stay the fallback when no C
+``_uniform_targets``, ``_geometric_positions``, ``_iid_csr``, ``_peel_kernel``), which stay the fallback when no C
 compiler is available.  Why a second implementation: a process that uses the
 numba kernels pays about 0.35 s of CPU before its first trial (importing
 numba, then initialising its CPU target), more than the whole (3,6) campaign
@@ -23,7 +23,8 @@ import numpy as np
 
 from .jit import load_c
 
-__all__ = ["SOURCE", "available", "csr_fill", "matched_sockets", "uniform_targets", "peel"]
+__all__ = ["SOURCE", "available", "csr_fill", "matched_sockets", "uniform_targets", "geometric_positions",
+           "iid_csr", "peel"]
 
 SOURCE = r"""
 #include <stdint.h>
@@ -64,6 +65,57 @@ void uniform_targets(int64_t n, const uint64_t *raw, int64_t k, int32_t *out) {
     for (int64_t i = 0; i < n; i++) {
         out[i] = (int32_t)bounded(raw[i], (uint64_t)k);
     }
+}
+
+/* running sums from `last` of Geometric(p) draws made by inversion from standard exponentials,
+   exactly as NumPy's Generator.geometric draws them for p < 1/3: gap = ceil(-e / log1p(-p)) (dlog =
+   log1p(-p) < 0), INT64_MAX from 2**63 on; the sum wraps like NumPy's int64 cumsum.  ceil by hand
+   (z >= 0 here, and z < 2**53 or already an integer), so the library needs no libm. */
+void geometric_positions(int64_t n, const double *expo, double dlog, int64_t last, int64_t *pos) {
+    uint64_t acc = (uint64_t)last;
+    for (int64_t i = 0; i < n; i++) {
+        double z = -expo[i] / dlog;
+        int64_t g;
+        if (z >= 9.223372036854776e18) {
+            g = INT64_MAX;
+        } else {
+            g = (int64_t)z;
+            if ((double)g < z) {
+                g++;
+            }
+        }
+        acc += (uint64_t)g;
+        pos[i] = (int64_t)acc;
+    }
+}
+
+/* variable-side CSR of the i.i.d.-edge graph from its present pairs' positions v * n_chk + c
+   (nondecreasing, each below n_var * n_chk; walked row by row, no division).  Returns 0, or -1
+   (a position out of order or out of range: nothing read or written out of bounds). */
+int64_t iid_csr(int64_t n, const int64_t *pos, int64_t n_var, int64_t n_chk, int64_t *ptr, int32_t *adj) {
+    int64_t v = 0, row = 0, prev = 0; /* row = v * n_chk */
+    ptr[0] = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t x = pos[i];
+        if (x < prev) {
+            return -1;
+        }
+        prev = x;
+        while (x - row >= n_chk) {
+            v++;
+            row += n_chk;
+            if (v >= n_var) {
+                return -1;
+            }
+            ptr[v] = i;
+        }
+        adj[i] = (int32_t)(x - row);
+    }
+    while (v < n_var) {
+        v++;
+        ptr[v] = n;
+    }
+    return 0;
 }
 
 /* queue-based peeling (the numba kernel's algorithm, notes there); cnt and ssum zeroed by the
@@ -144,6 +196,31 @@ int64_t peel(int64_t n_chk, int64_t n_var, const int64_t *var_ptr, const int32_t
     result[1] = rounds;
     return 0;
 }
+
+/* one trial's channel and decoding on a workspace (numeric.peeling_c.Workspace): a[] holds
+   n_chk, n_var, var_ptr, var_adj, n_edges, erased, n_runs, run_v0, run_e0, run_deg, cnt, ssum,
+   queue, label (pointers as integers).  erased[v] = u[v] < eps (every variable erased when u is
+   NULL), cnt and ssum zeroed, then peel; out[0] = initially erased, out[1..2] = peel's result. */
+int64_t trial_peel(const int64_t *a, const double *u, double eps, int64_t *out) {
+    int64_t n_chk = a[0], n_var = a[1];
+    uint8_t *erased = (uint8_t *)(intptr_t)a[5];
+    int32_t *cnt = (int32_t *)(intptr_t)a[10];
+    int64_t *ssum = (int64_t *)(intptr_t)a[11];
+    int64_t initial = 0;
+    for (int64_t v = 0; v < n_var; v++) {
+        erased[v] = u ? (uint8_t)(u[v] < eps) : 1;
+        initial += erased[v];
+    }
+    for (int64_t c = 0; c < n_chk; c++) {
+        cnt[c] = 0;
+        ssum[c] = 0;
+    }
+    out[0] = initial;
+    return peel(n_chk, n_var, (const int64_t *)(intptr_t)a[2], (const int32_t *)(intptr_t)a[3], a[4], erased,
+                a[6], (const int64_t *)(intptr_t)a[7], (const int64_t *)(intptr_t)a[8],
+                (const int64_t *)(intptr_t)a[9], cnt, ssum, (int32_t *)(intptr_t)a[12],
+                (int32_t *)(intptr_t)a[13], out + 1);
+}
 """
 
 _I64 = ctypes.c_int64
@@ -152,6 +229,9 @@ _SIGNATURES = {
     "csr_fill": (None, [_I64, _P, _P, _P, _P]),
     "matched_sockets": (None, [_I64, _P, _P, _P]),
     "uniform_targets": (None, [_I64, _P, _I64, _P]),
+    "geometric_positions": (None, [_I64, _P, ctypes.c_double, _I64, _P]),
+    "iid_csr": (_I64, [_I64, _P, _I64, _I64, _P, _P]),
+    "trial_peel": (_I64, [_P, _P, ctypes.c_double, _P]),
     "peel": (_I64, [_I64, _I64, _P, _P, _I64, _P, _I64, _P, _P, _P, _P, _P, _P, _P, _P]),
 }
 _LIB: list = []  # [CDLL or None] once tried
@@ -192,21 +272,48 @@ def csr_fill(ptr: np.ndarray, var: np.ndarray, chk: np.ndarray) -> np.ndarray:
     return adj
 
 
-def matched_sockets(chk_deg: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """Check index of every socket, uniformly permuted; ``numeric.peeling._matched_sockets``."""
-    total = int(chk_deg.sum())
+def matched_sockets(chk_deg: np.ndarray, raw: np.ndarray, out: np.ndarray | None = None,
+                    total: int | None = None) -> np.ndarray:
+    """Check index of every socket, uniformly permuted; ``numeric.peeling._matched_sockets``.
+
+    ``out`` (int32, one entry per socket) is filled instead of a new array;
+    ``total`` is ``chk_deg.sum()`` when the caller knows it.
+    """
+    total = int(chk_deg.sum()) if total is None else total
     if raw.size < total:
         raise ValueError(f"need one raw draw per socket: {raw.size} < {total}")
-    out = np.empty(total, dtype=np.int32)
+    if out is None:
+        out = np.empty(total, dtype=np.int32)
+    elif out.size != total:
+        raise ValueError(f"out needs one entry per socket: {out.size} != {total}")
     _lib().matched_sockets(chk_deg.size, _ptr(chk_deg, np.int64), _ptr(raw, np.uint64), _ptr(out, np.int32))
     return out
 
 
-def uniform_targets(raw: np.ndarray, k: int) -> np.ndarray:
-    """One uniform index in [0, k) per raw draw; ``numeric.peeling._uniform_targets``."""
-    out = np.empty(raw.size, dtype=np.int32)
+def uniform_targets(raw: np.ndarray, k: int, out: np.ndarray | None = None) -> np.ndarray:
+    """One uniform index in [0, k) per raw draw; ``numeric.peeling._uniform_targets`` (into ``out`` if given)."""
+    if out is None:
+        out = np.empty(raw.size, dtype=np.int32)
+    elif out.size != raw.size:
+        raise ValueError(f"out needs one entry per raw draw: {out.size} != {raw.size}")
     _lib().uniform_targets(raw.size, _ptr(raw, np.uint64), int(k), _ptr(out, np.int32))
     return out
+
+
+def geometric_positions(expo: np.ndarray, dlog: float, last: int) -> np.ndarray:
+    """``last`` + running sums of Geometric gaps ``ceil(-expo / dlog)``; ``numeric.peeling._geometric_positions``."""
+    out = np.empty(expo.size, dtype=np.int64)
+    _lib().geometric_positions(expo.size, _ptr(expo, np.float64), float(dlog), int(last), _ptr(out, np.int64))
+    return out
+
+
+def iid_csr(pos: np.ndarray, n_var: int, n_chk: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(var_ptr, var_adj)`` from sorted row-major pair positions; ``numeric.peeling._iid_csr``."""
+    ptr = np.empty(int(n_var) + 1, dtype=np.int64)
+    adj = np.empty(pos.size, dtype=np.int32)
+    if _lib().iid_csr(pos.size, _ptr(pos, np.int64), int(n_var), int(n_chk), _ptr(ptr, np.int64), _ptr(adj, np.int32)):
+        raise ValueError("pair positions out of order or beyond n_var * n_chk")
+    return ptr, adj
 
 
 _ERRORS = {-1: (IndexError, "degree runs reach beyond the graph's edges"),
@@ -235,3 +342,59 @@ def peel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg) -> tuple[int,
         exc, msg = _ERRORS[int(status)]
         raise exc(msg)
     return int(result[0]), int(result[1])
+
+
+
+class Workspace:
+    """Reused buffers for many trials on graphs of one size: one C call per trial's channel and decoding.
+
+    Holds the decoder's state (``cnt``, ``ssum``, ``queue``, ``label``), the
+    erasure pattern, a buffer for the channel's uniforms and the current
+    graph; their addresses are taken once (a small table passed to
+    ``trial_peel``), which spares a trial of ~14 argument conversions and 5
+    allocations.  :meth:`peel` does what ``erased = (u < eps)`` followed by
+    :func:`peel` on fresh zeroed arrays does, with the same result.
+
+    Parameters
+    ----------
+    n_var, n_chk : int
+        Node counts of the graphs.
+    """
+
+    def __init__(self, n_var: int, n_chk: int):
+        self.n_var, self.n_chk = int(n_var), int(n_chk)
+        self.erased = np.empty(self.n_var, dtype=np.uint8)
+        #: the channel's uniforms: fill with ``rng.random(out=ws.uniform)`` before :meth:`peel`
+        self.uniform = np.empty(self.n_var, dtype=np.float64)
+        self._state = (np.empty(self.n_chk, dtype=np.int32), np.empty(self.n_chk, dtype=np.int64),
+                       np.empty(self.n_chk, dtype=np.int32), np.empty(self.n_chk, dtype=np.int32))
+        self._out = np.zeros(3, dtype=np.int64)
+        self._table = np.zeros(14, dtype=np.int64)
+        t = self._table
+        t[0], t[1], t[5] = self.n_chk, self.n_var, self.erased.ctypes.data
+        t[10:14] = [a.ctypes.data for a in self._state]
+        self._graph: tuple = ()
+        self._addr = (self._table.ctypes.data, self.uniform.ctypes.data, self._out.ctypes.data)
+
+    def set_graph(self, var_ptr: np.ndarray, var_adj: np.ndarray, run_v0: np.ndarray, run_e0: np.ndarray,
+                  run_deg: np.ndarray) -> None:
+        """Decode on this graph from now on (the arrays are referenced, not copied: refill ``var_adj`` in place)."""
+        if var_ptr.size != self.n_var + 1 or var_ptr[-1] != var_adj.size:
+            raise ValueError("var_ptr / var_adj do not match the workspace's graph size")
+        if run_deg.size and (run_v0.size != run_deg.size + 1 or run_e0.size != run_deg.size):
+            raise ValueError("degree runs: run_v0 needs one entry more than run_e0 and run_deg")
+        t = self._table
+        t[2], t[3], t[4] = _ptr(var_ptr, np.int64), _ptr(var_adj, np.int32), var_adj.size
+        t[6], t[7], t[8], t[9] = run_deg.size, _ptr(run_v0, np.int64), _ptr(run_e0, np.int64), _ptr(run_deg, np.int64)
+        self._graph = (var_ptr, var_adj, run_v0, run_e0, run_deg)  # keep them alive
+
+    def peel(self, eps: float | None) -> tuple[int, int, int]:
+        """``(initially erased, residual, rounds)``: erase where ``uniform < eps`` (all when eps is None), peel."""
+        if not self._graph:
+            raise ValueError("Workspace.peel before set_graph")
+        table, uniform, out = self._addr
+        status = _lib().trial_peel(table, None if eps is None else uniform, 0.0 if eps is None else float(eps), out)
+        if status:
+            exc, msg = _ERRORS[int(status)]
+            raise exc(msg)
+        return tuple(self._out.tolist())

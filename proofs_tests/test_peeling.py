@@ -259,7 +259,8 @@ def test_numba_kernel_set_is_compiled():
     from numba.core.dispatcher import Dispatcher
 
     loaded = peeling._NUMBA.load()
-    assert set(loaded) == {"_csr_fill", "_bounded", "_matched_sockets", "_uniform_targets", "_peel_kernel"}
+    assert set(loaded) == {"_csr_fill", "_bounded", "_matched_sockets", "_uniform_targets", "_geometric_positions",
+                           "_iid_csr", "_peel_kernel"}
     for name, dispatcher in loaded.items():
         assert isinstance(dispatcher, Dispatcher), name
         assert getattr(peeling, name) is dispatcher
