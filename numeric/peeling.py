@@ -312,12 +312,11 @@ def _uniform_targets(raw, k):  # pragma: no cover - compiled
 
 
 @_NUMBA.kernel
-def _geometric_positions(expo, dlog, last):  # pragma: no cover - compiled
-    """``last`` + running sums of the Geometric gaps ``ceil(-expo / dlog)`` (:func:`_geometric_draws`).
+def _geometric_positions(expo, dlog, last, pos):  # pragma: no cover - compiled
+    """``pos[i]`` = ``last`` + running sum of the Geometric gaps ``ceil(-expo / dlog)`` (:func:`_geometric_draws`).
 
     NumPy's inversion with its cap (INT64_MAX from 2**63 on); the int64 sum wraps like NumPy's cumsum.
     """
-    pos = np.empty(expo.size, dtype=np.int64)
     acc = np.int64(last)
     for i in range(expo.size):
         z = -expo[i] / dlog
@@ -329,17 +328,15 @@ def _geometric_positions(expo, dlog, last):  # pragma: no cover - compiled
                 g += 1
         acc += g
         pos[i] = acc
-    return pos
 
 
 @_NUMBA.kernel
-def _iid_csr(pos, n_var, n_chk):  # pragma: no cover - compiled
-    """``(var_ptr, var_adj)`` of the i.i.d.-edge graph from its sorted pair positions ``v * n_chk + c``.
+def _iid_csr(pos, n_var, n_chk, ptr, adj):  # pragma: no cover - compiled
+    """Fill ``ptr`` (n_var + 1) and ``adj`` (>= pos.size) with the i.i.d.-edge graph's CSR.
 
-    Walks the rows (no division); ValueError when a position is out of order or beyond ``n_var * n_chk``.
+    From its sorted pair positions ``v * n_chk + c``, walking the rows (no
+    division); ValueError when a position is out of order or beyond ``n_var * n_chk``.
     """
-    ptr = np.empty(n_var + 1, dtype=np.int64)
-    adj = np.empty(pos.size, dtype=np.int32)
     v = 0
     row = 0
     prev = 0
@@ -359,7 +356,6 @@ def _iid_csr(pos, n_var, n_chk):  # pragma: no cover - compiled
     while v < n_var:
         v += 1
         ptr[v] = pos.size
-    return ptr, adj
 
 
 @_NUMBA.kernel
@@ -800,7 +796,8 @@ def _raw(rng: np.random.Generator, size: int) -> np.ndarray:
 _GEOMETRIC_SEARCH_FROM = 0.333333333333333333333333
 
 
-def _geometric_draws(rng: np.random.Generator, p: float, size: int, last: int) -> np.ndarray:
+def _geometric_draws(rng: np.random.Generator, p: float, size: int, last: int, scratch=None,
+                     offset: int = 0) -> np.ndarray:
     """``last + np.cumsum(rng.geometric(p, size))``, the same draws from the same stream, faster.
 
     For p < 1/3 NumPy draws ``ceil(-E / log1p(-p))`` with E a standard
@@ -809,30 +806,82 @@ def _geometric_draws(rng: np.random.Generator, p: float, size: int, last: int) -
     stream, one exponential per draw) and a compiled kernel does the
     division, rounding and running sum in one pass (about 3x faster at
     R = 8000; the tests compare with ``rng.geometric`` bit for bit).
+    With ``scratch`` the exponentials and positions go into its reused
+    buffers (positions at ``offset``) and a view is returned.
     """
+    if scratch is None:
+        pos = np.empty(size, dtype=np.int64)
+    else:
+        pos = scratch.positions(offset, size)
     if p < _GEOMETRIC_SEARCH_FROM:
-        return _kernels().geometric_positions(rng.standard_exponential(size), math.log1p(-p), last)
-    return last + np.cumsum(rng.geometric(p, size=size))
+        expo = rng.standard_exponential(size) if scratch is None else rng.standard_exponential(
+            out=scratch.exponentials(size))
+        _kernels().geometric_positions(expo, math.log1p(-p), last, pos)
+    else:
+        np.cumsum(rng.geometric(p, size=size), out=pos)
+        pos += last
+    return pos
 
 
-def _iid_edges(rng: np.random.Generator, n_var: int, n_chk: int, p: float):
-    """Positions (row-major var * n_chk + chk) of the present pairs: i.i.d. Bernoulli(p)."""
+class _Scratch:
+    """Growable buffers for the i.i.d.-edge sampler, reused from trial to trial (contents overwritten)."""
+
+    def __init__(self):
+        self._expo = np.empty(0, dtype=np.float64)
+        self._pos = np.empty(0, dtype=np.int64)
+
+    def exponentials(self, size: int) -> np.ndarray:
+        if self._expo.size < size:
+            self._expo = np.empty(size, dtype=np.float64)
+        return self._expo[:size]
+
+    def positions(self, offset: int, size: int) -> np.ndarray:
+        """``size`` entries from ``offset``; entries before ``offset`` are kept when the buffer grows."""
+        if self._pos.size < offset + size:
+            grown = np.empty(offset + size, dtype=np.int64)
+            grown[:offset] = self._pos[:offset]
+            self._pos = grown
+        return self._pos[offset:offset + size]
+
+
+#: The first chunk of draws covers the edge count's mean + this many standard deviations (+ 16):
+#: a second chunk is then needed about once in 10^9 graphs (the tests lower it to exercise that path).
+_CHUNK_SIGMAS = 6.0
+
+
+def _iid_edges(rng: np.random.Generator, n_var: int, n_chk: int, p: float, scratch: _Scratch | None = None):
+    """Positions (row-major var * n_chk + chk) of the present pairs: i.i.d. Bernoulli(p).
+
+    With ``scratch`` the result is a view of its buffer (valid until its next use).
+    """
     total = n_var * n_chk
     if p >= 1.0:
         return np.arange(total, dtype=np.int64)
     mean = total * p
-    chunk = int(mean + 6.0 * math.sqrt(mean + 1.0) + 16)
+    chunk = int(mean + _CHUNK_SIGMAS * math.sqrt(mean + 1.0) + 16)
     parts = []
     last = -1
+    used = 0
     while True:
-        pos = _geometric_draws(rng, p, chunk, last)
+        pos = _geometric_draws(rng, p, chunk, last, scratch, used)
         if pos[-1] >= total:
             parts.append(pos[: np.searchsorted(pos, total)])
             break
         parts.append(pos)
         last = int(pos[-1])
+        used += chunk
         chunk = max(16, chunk // 4)
+    if scratch is not None:  # the parts lie one after the other in its buffer
+        return scratch.positions(0, used + parts[-1].size)
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def _iid_arrays(plan: PeelingPlan, pos: np.ndarray, adj: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(var_ptr, var_adj)`` of the i.i.d.-edge graph with pair positions ``pos`` (``adj``: a buffer to fill)."""
+    ptr = np.empty(plan.n_var + 1, dtype=np.int64)
+    adj = np.empty(pos.size, dtype=np.int32) if adj is None else adj[:pos.size]
+    _kernels().iid_csr(pos, plan.n_var, plan.n_chk, ptr, adj)
+    return ptr, adj
 
 
 def sample_graph(plan: PeelingPlan, rng) -> Graph:
@@ -845,8 +894,7 @@ def sample_graph(plan: PeelingPlan, rng) -> Graph:
     (10, 5, 30, [6, 6, 6, 6, 6])
     """
     if plan.kind == "iid":
-        pos = _iid_edges(rng, plan.n_var, plan.n_chk, plan.p)
-        return Graph(plan.n_var, plan.n_chk, *_kernels().iid_csr(pos, plan.n_var, plan.n_chk))
+        return Graph(plan.n_var, plan.n_chk, *_iid_arrays(plan, _iid_edges(rng, plan.n_var, plan.n_chk, plan.p)))
     if plan.kind in ("config", "var-structured"):
         vdeg = _degrees(plan.var_classes)
         ptr = np.zeros(plan.n_var + 1, dtype=np.int64)
@@ -903,7 +951,8 @@ class _FastTrials:
     plan, the sockets are matched into one reused edge array, the channel's
     uniforms go into a reused buffer and decoding is one C call
     (:class:`numeric.peeling_c.Workspace`).  Random graphs (``iid``,
-    ``chk-structured``) are still drawn by :func:`sample_graph`.
+    ``chk-structured``) are drawn anew, the i.i.d. ones into reused buffers
+    (a fresh 5 MB per trial at R = 8000 cost about 1 ms of page faults).
     """
 
     def __init__(self, plan: PeelingPlan):
@@ -916,6 +965,9 @@ class _FastTrials:
             self.adj = np.empty(plan.edges_target, dtype=np.int32)
             self.chk_deg = _check_degrees(plan) if plan.kind == "config" else None
             self.ws.set_graph(ptr, self.adj, *_degree_runs(ptr, plan.var_classes))
+        elif plan.kind == "iid":
+            self.scratch = _Scratch()
+            self.adj = np.empty(0, dtype=np.int32)
 
     def __call__(self, seed) -> tuple[int, int, int, int]:
         plan = self.plan
@@ -927,6 +979,13 @@ class _FastTrials:
             else:
                 peeling_c.uniform_targets(raw, plan.n_chk, out=self.adj)
             edges = plan.edges_target
+        elif plan.kind == "iid":
+            pos = _iid_edges(rng, plan.n_var, plan.n_chk, plan.p, self.scratch)
+            if self.adj.size < pos.size:
+                self.adj = np.empty(pos.size, dtype=np.int32)
+            ptr, adj = _iid_arrays(plan, pos, self.adj)
+            self.ws.set_graph(ptr, adj, _NO_RUNS, _NO_RUNS, _NO_RUNS)
+            edges = adj.size
         else:
             g = sample_graph(plan, rng)
             self.ws.set_graph(g.var_ptr, g.var_adj, _NO_RUNS, _NO_RUNS, _NO_RUNS)

@@ -300,20 +300,19 @@ def uniform_targets(raw: np.ndarray, k: int, out: np.ndarray | None = None) -> n
     return out
 
 
-def geometric_positions(expo: np.ndarray, dlog: float, last: int) -> np.ndarray:
-    """``last`` + running sums of Geometric gaps ``ceil(-expo / dlog)``; ``numeric.peeling._geometric_positions``."""
-    out = np.empty(expo.size, dtype=np.int64)
-    _lib().geometric_positions(expo.size, _ptr(expo, np.float64), float(dlog), int(last), _ptr(out, np.int64))
-    return out
+def geometric_positions(expo: np.ndarray, dlog: float, last: int, pos: np.ndarray) -> None:
+    """``pos[i]`` = ``last`` + running sum of Geometric gaps ``ceil(-expo / dlog)``; ``numeric.peeling._geometric_positions``."""
+    if pos.size < expo.size:
+        raise ValueError(f"pos needs one entry per draw: {pos.size} < {expo.size}")
+    _lib().geometric_positions(expo.size, _ptr(expo, np.float64), float(dlog), int(last), _ptr(pos, np.int64))
 
 
-def iid_csr(pos: np.ndarray, n_var: int, n_chk: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(var_ptr, var_adj)`` from sorted row-major pair positions; ``numeric.peeling._iid_csr``."""
-    ptr = np.empty(int(n_var) + 1, dtype=np.int64)
-    adj = np.empty(pos.size, dtype=np.int32)
+def iid_csr(pos: np.ndarray, n_var: int, n_chk: int, ptr: np.ndarray, adj: np.ndarray) -> None:
+    """Fill ``ptr`` and ``adj`` from sorted row-major pair positions; ``numeric.peeling._iid_csr``."""
+    if ptr.size != int(n_var) + 1 or adj.size < pos.size:
+        raise ValueError("iid_csr: ptr needs n_var + 1 entries and adj one per position")
     if _lib().iid_csr(pos.size, _ptr(pos, np.int64), int(n_var), int(n_chk), _ptr(ptr, np.int64), _ptr(adj, np.int32)):
         raise ValueError("pair positions out of order or beyond n_var * n_chk")
-    return ptr, adj
 
 
 _ERRORS = {-1: (IndexError, "degree runs reach beyond the graph's edges"),

@@ -49,7 +49,8 @@ def test_geometric_kernel_rounds_up_and_caps(kernels):
     """Inversion gap = ceil(-e / dlog): exact integers stay, fractions round up, 2**63 and beyond cap."""
     expo = np.array([0.0, 1.0, 2.5, 3.0, 1e300], dtype=np.float64)
     with peeling.use_kernels(kernels):
-        pos = peeling._kernels().geometric_positions(expo, -1.0, 0)
+        pos = np.empty(5, dtype=np.int64)
+        peeling._kernels().geometric_positions(expo, -1.0, 0, pos)
     gaps = np.diff(np.concatenate(([0], pos[:4]))).tolist()
     assert gaps == [0, 1, 3, 3]
     assert int(pos[4]) == (7 + 2**63 - 1) - 2**64  # INT64_MAX added, int64 wraparound like NumPy
@@ -65,7 +66,8 @@ def test_iid_csr_equals_division_and_bincount(kernels, n_var, n_chk, p, seed):
     ptr = np.zeros(n_var + 1, dtype=np.int64)
     np.cumsum(np.bincount(pos // n_chk, minlength=n_var), out=ptr[1:])
     with peeling.use_kernels(kernels):
-        got_ptr, got_adj = peeling._kernels().iid_csr(pos, n_var, n_chk)
+        got_ptr, got_adj = np.empty(n_var + 1, dtype=np.int64), np.empty(pos.size, dtype=np.int32)
+        peeling._kernels().iid_csr(pos, n_var, n_chk, got_ptr, got_adj)
     assert got_ptr.tolist() == ptr.tolist()
     assert got_adj.dtype == np.int32 and got_adj.tolist() == (pos % n_chk).tolist()
 
@@ -75,7 +77,8 @@ def test_iid_csr_refuses_positions_out_of_order_or_range(kernels):
     with peeling.use_kernels(kernels):
         for bad in ([3, 2], [0, 12], [-1]):
             with pytest.raises(ValueError, match="out of order or beyond"):
-                peeling._kernels().iid_csr(np.array(bad, dtype=np.int64), 3, 4)
+                peeling._kernels().iid_csr(np.array(bad, dtype=np.int64), 3, 4, np.empty(4, dtype=np.int64),
+                                           np.empty(2, dtype=np.int32))
 
 
 @both_kernels
@@ -148,3 +151,34 @@ def test_batches_leave_every_worker_work():
     assert peeling._batch_size(plan, 3, ProcessEngine(2)) == 1
     big = plan_peeling("regular:3/regular:6", 10**6, 0.42)
     assert peeling._batch_size(big, 1000, None) == 1
+
+
+def _iid_positions_reference(rng, n_var, n_chk, p, sigmas):
+    """The i.i.d.-edge sampler as first written: rng.geometric gaps in chunks, concatenated."""
+    total = n_var * n_chk
+    mean = total * p
+    chunk = int(mean + sigmas * np.sqrt(mean + 1.0) + 16)
+    parts, last = [], -1
+    while True:
+        pos = last + np.cumsum(rng.geometric(p, size=chunk))
+        if pos[-1] >= total:
+            parts.append(pos[: np.searchsorted(pos, total)])
+            return np.concatenate(parts)
+        parts.append(pos)
+        last = int(pos[-1])
+        chunk = max(16, chunk // 4)
+
+
+@both_kernels
+@pytest.mark.parametrize("sigmas", [6.0, -3.0, -5.0])
+@pytest.mark.parametrize("p", [0.002, 0.05, 0.4])
+def test_iid_edges_in_several_chunks(kernels, monkeypatch, sigmas, p):
+    """With first chunks too short (several chunks, scratch buffers growing) the positions stay the reference's."""
+    monkeypatch.setattr(peeling, "_CHUNK_SIGMAS", sigmas)
+    scratch = peeling._Scratch()
+    with peeling.use_kernels(kernels):
+        for seed in range(4):
+            want = _iid_positions_reference(np.random.default_rng(seed), 60, 70, p, sigmas)
+            plain = peeling._iid_edges(np.random.default_rng(seed), 60, 70, p)
+            reused = peeling._iid_edges(np.random.default_rng(seed), 60, 70, p, scratch)
+            assert plain.tolist() == want.tolist() == reused.tolist(), seed
