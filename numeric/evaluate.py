@@ -148,6 +148,38 @@ def family_key(ens):
     return (_side_key(ens.var), _side_key(ens.check))
 
 
+def exact_family_text(key) -> str | None:
+    """Canonical text of a family key that names every coefficient exactly, or None.
+
+    Generic families are their names; an explicit-coefficient (``poly``) side is
+    ``poly:p/q,p/q,...`` with each coefficient as a reduced fraction, the same for a
+    SymPy :class:`~derivations.degree.FiniteSupport` and a parsed
+    :class:`~derivations.specs.Side`.  A side with an irrational or symbolic
+    coefficient (or of another concrete family) has no exact text: its code is not
+    stored.
+
+    Examples
+    --------
+    >>> from infoscaling.derivations.ensemble import parse_ensemble
+    >>> exact_family_text(family_key(parse_ensemble("poly:0,1/2,1/2/regular:6")))
+    'poly:0/1,1/2,1/2|regular'
+    """
+    parts = []
+    for side in key:
+        if isinstance(side, str):
+            parts.append(side)
+            continue
+        if side.family != "poly":
+            return None
+        coeffs = side.params if hasattr(side, "params") else side.coeffs
+        try:
+            fr = [_fraction(c) for c in coeffs]
+        except (TypeError, ValueError):  # an irrational or symbolic coefficient
+            return None
+        parts.append("poly:" + ",".join(f"{q.numerator}/{q.denominator}" for q in fr))
+    return "|".join(parts)
+
+
 def family_params(ens) -> tuple:
     """Exact parameter values of ``ens`` in the order of :func:`family_function`'s symbols."""
     v, c = family_key(ens)
@@ -231,7 +263,14 @@ def _py_source(args, expr, backend: str) -> str:
         from sympy.printing.pycode import MpmathPrinter as P
     else:
         from sympy.printing.numpy import NumPyPrinter as P
-    body = P({"fully_qualified_modules": True}).doprint(expr)
+    import sys
+
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # exact constants may have more digits than the guard allows
+    try:
+        body = P({"fully_qualified_modules": True}).doprint(expr)
+    finally:
+        sys.set_int_max_str_digits(old)
     return f"def _f({', '.join(str(a) for a in args)}):\n    return {body}\n"
 
 
@@ -268,7 +307,15 @@ class _Family:
         self.exprs: dict = {}
         self._twin = None
         self._doc = None
-        self._store_name = ("family-" + "-".join(self.key) + ".json") if self.generic else None
+        # explicit-coefficient families are stored under a digest of their exact text, which the
+        # document repeats and is compared on reading (so no two families can share stored code)
+        self._exact = None if self.generic else exact_family_text(self.key)
+        if self.generic:
+            self._store_name = "family-" + "-".join(self.key) + ".json"
+        elif self._exact is not None:
+            self._store_name = "family-x" + hashlib.sha256(self._exact.encode()).hexdigest()[:32] + ".json"
+        else:
+            self._store_name = None
 
     def twin(self):
         if self._twin is None:
@@ -288,7 +335,12 @@ class _Family:
 
     def _stored(self) -> dict:
         if self._doc is None:
-            self._doc = (store_read(self._store_name) if self._store_name else None) or {}
+            doc = (store_read(self._store_name) if self._store_name else None) or {}
+            if self._exact is not None:
+                if doc.get("family") != self._exact:
+                    doc = {}  # another family's code under this name (or none): derive
+                doc["family"] = self._exact
+            self._doc = doc
         return self._doc
 
     def function(self, name: str, builder, backend: str):
@@ -307,12 +359,12 @@ class _Family:
 
                 fn = arb_lambdify(args, expr)
                 entry = {"src": fn.source, "consts": fn.consts}
-            elif self.generic:
+            elif self._store_name is not None:
                 entry = {"src": _py_source(args, expr, backend)}
                 fn = _from_source(entry["src"], backend)
             else:
                 fn = lambdify_mp(args, expr, modules=backend)
-            if self.generic:
+            if self._store_name is not None:
                 self._stored()[f"{name}|{backend}"] = entry
                 store_write(self._store_name, self._doc)
         self.compiled[key] = fn

@@ -77,3 +77,49 @@ def test_edited_stored_code_is_rederived_not_executed(store):
     for path in families:  # rewritten with a valid digest
         raw = json.loads(path.read_text())
         assert raw["sha256"] == evaluate._digest(raw["body"])
+
+
+POLY = "poly:0,1/3,2/3/regular:6"
+
+
+def test_explicit_coefficient_family_is_stored_and_reloaded_without_sympy(store, monkeypatch):
+    """A poly (explicit-coefficient) family's code is stored under its exact text and reused."""
+    from infoscaling.derivations.ensemble import parse_ensemble
+
+    ref = bp_threshold(parse_ensemble(POLY), 25).to_json()
+    text = evaluate.exact_family_text(evaluate.family_key(parse_ensemble(POLY)))
+    docs = [evaluate.store_read(p.name) for p in store.glob("derived-*/family-x*.json")]
+    assert [d["family"] for d in docs] == [text]
+    _fresh_process_state()
+
+    def no_derivation(self, name, builder):
+        raise AssertionError(f"{name} derived again although stored")
+
+    monkeypatch.setattr(evaluate._Family, "expr", no_derivation)
+    assert bp_threshold(parse_ensemble(POLY), 25).to_json() == ref
+
+
+def test_stored_code_of_another_family_is_not_used(store):
+    """A document found under a family's name but made for other coefficients is ignored."""
+    from infoscaling.derivations.ensemble import parse_ensemble
+
+    ref = bp_threshold(parse_ensemble(POLY), 25).to_json()
+    other = "poly:0,1/2,1/2/regular:6"
+    bp_threshold(parse_ensemble(other), 25)
+    name = evaluate._Family(parse_ensemble(POLY))._store_name
+    other_name = evaluate._Family(parse_ensemble(other))._store_name
+    assert name != other_name
+    evaluate.store_write(name, evaluate.store_read(other_name))  # other coefficients' code, valid digest
+    _fresh_process_state()
+    assert bp_threshold(parse_ensemble(POLY), 25).to_json() == ref
+    assert evaluate.store_read(name)["family"] == evaluate.exact_family_text(
+        evaluate.family_key(parse_ensemble(POLY)))
+
+
+def test_exact_family_text_names_every_coefficient():
+    from infoscaling.derivations.ensemble import parse_ensemble
+
+    a = evaluate.exact_family_text(evaluate.family_key(parse_ensemble("poly:0,1/3,2/3/regular:6")))
+    b = evaluate.exact_family_text(evaluate.family_key(parse_ensemble("poly:0,333333/1000000,666667/1000000/regular:6")))
+    assert a == "poly:0/1,1/3,2/3|regular" and a != b
+    assert evaluate.exact_family_text(evaluate.family_key(parse_ensemble("regular:3/poisson:2"))) == "regular|poisson"
