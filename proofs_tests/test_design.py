@@ -24,6 +24,15 @@ def test_device_cancels_from_the_constraint(i):
     assert dd.device_cancels(i) == 0
 
 
+@pytest.mark.parametrize("coeffs", [(0, "1/3", "2/3"), ("1/7", 0, 0, "6/7"), (0, "1/2", 0, 0, 0, "1/4", "1/4")])
+def test_poly_mean_degree_is_one_over_the_integral_of_lambda(coeffs):
+    from infoscaling.derivations.degree import FiniteSupport
+
+    law = FiniteSupport([sp.Rational(c) for c in coeffs])
+    t = sp.Symbol("t", nonnegative=True)
+    assert law.mean_degree() == 1 / sp.integrate(law.edge_gf(t), (t, 0, 1))
+
+
 def test_startup_bound():
     assert sp.simplify(dd.startup_bound() - sp.exp(dd.DT - 1) / dd.DT) == 0
     assert [math.ceil(1 + float(dd.startup_bound(d))) for d in (4, 6, 8)] == [7, 26, 139]
