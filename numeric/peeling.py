@@ -948,9 +948,9 @@ class _FastTrials:
     channel), so the same results (tests compare them with both kernel
     sets); what is saved is per-trial Python work: the structured variable
     side's CSR offsets, degree runs and check degrees are built once per
-    plan, the sockets are matched into one reused edge array, the channel's
-    uniforms go into a reused buffer and decoding is one C call
-    (:class:`numeric.peeling_c.Workspace`).  Random graphs (``iid``,
+    plan, and a whole trial (raw draws, socket matching, channel, decoding)
+    is one C call drawing from NumPy's bit generator through its C
+    interface, into reused buffers (:class:`numeric.peeling_c.Workspace`).  Random graphs (``iid``,
     ``chk-structured``) are drawn anew, the i.i.d. ones into reused buffers
     (a fresh 5 MB per trial at R = 8000 cost about 1 ms of page faults).
     """
@@ -958,7 +958,7 @@ class _FastTrials:
     def __init__(self, plan: PeelingPlan):
         self.plan = plan
         self.ws = peeling_c.Workspace(plan.n_var, plan.n_chk)
-        self.static = plan.kind in ("config", "var-structured")
+        self.static = plan.kind in ("config", "var-structured") and not plan.all_erased
         if self.static:
             ptr = np.zeros(plan.n_var + 1, dtype=np.int64)
             np.cumsum(_degrees(plan.var_classes), out=ptr[1:])
@@ -971,15 +971,11 @@ class _FastTrials:
 
     def __call__(self, seed) -> tuple[int, int, int, int]:
         plan = self.plan
+        if self.static:  # the whole trial in one C call, drawing from the bit generator itself
+            bit_generator = np.random.PCG64(root_sequence(seed))  # == default_rng(seed).bit_generator
+            return (*self.ws.structured_trial(bit_generator, self.chk_deg, plan.eps), plan.edges_target)
         rng = np.random.default_rng(root_sequence(seed))
-        if self.static:
-            raw = _raw(rng, plan.edges_target)
-            if self.chk_deg is not None:
-                peeling_c.matched_sockets(self.chk_deg, raw, out=self.adj, total=plan.edges_target)
-            else:
-                peeling_c.uniform_targets(raw, plan.n_chk, out=self.adj)
-            edges = plan.edges_target
-        elif plan.kind == "iid":
+        if plan.kind == "iid":
             pos = _iid_edges(rng, plan.n_var, plan.n_chk, plan.p, self.scratch)
             if self.adj.size < pos.size:
                 self.adj = np.empty(pos.size, dtype=np.int32)

@@ -197,18 +197,17 @@ int64_t peel(int64_t n_chk, int64_t n_var, const int64_t *var_ptr, const int32_t
     return 0;
 }
 
-/* one trial's channel and decoding on a workspace (numeric.peeling_c.Workspace): a[] holds
-   n_chk, n_var, var_ptr, var_adj, n_edges, erased, n_runs, run_v0, run_e0, run_deg, cnt, ssum,
-   queue, label (pointers as integers).  erased[v] = u[v] < eps (every variable erased when u is
-   NULL), cnt and ssum zeroed, then peel; out[0] = initially erased, out[1..2] = peel's result. */
-int64_t trial_peel(const int64_t *a, const double *u, double eps, int64_t *out) {
+/* decoding on a workspace (numeric.peeling_c.Workspace) whose erased[] is set: a[] holds n_chk,
+   n_var, var_ptr, var_adj, n_edges, erased, n_runs, run_v0, run_e0, run_deg, cnt, ssum, queue,
+   label (pointers as integers).  cnt and ssum zeroed, then peel; out[0] = initially erased,
+   out[1..2] = peel's result. */
+static int64_t decode(const int64_t *a, int64_t *out) {
     int64_t n_chk = a[0], n_var = a[1];
-    uint8_t *erased = (uint8_t *)(intptr_t)a[5];
+    const uint8_t *erased = (const uint8_t *)(intptr_t)a[5];
     int32_t *cnt = (int32_t *)(intptr_t)a[10];
     int64_t *ssum = (int64_t *)(intptr_t)a[11];
     int64_t initial = 0;
     for (int64_t v = 0; v < n_var; v++) {
-        erased[v] = u ? (uint8_t)(u[v] < eps) : 1;
         initial += erased[v];
     }
     for (int64_t c = 0; c < n_chk; c++) {
@@ -216,10 +215,53 @@ int64_t trial_peel(const int64_t *a, const double *u, double eps, int64_t *out) 
         ssum[c] = 0;
     }
     out[0] = initial;
-    return peel(n_chk, n_var, (const int64_t *)(intptr_t)a[2], (const int32_t *)(intptr_t)a[3], a[4], erased,
-                a[6], (const int64_t *)(intptr_t)a[7], (const int64_t *)(intptr_t)a[8],
+    return peel(n_chk, n_var, (const int64_t *)(intptr_t)a[2], (const int32_t *)(intptr_t)a[3], a[4],
+                (uint8_t *)(intptr_t)a[5], a[6], (const int64_t *)(intptr_t)a[7], (const int64_t *)(intptr_t)a[8],
                 (const int64_t *)(intptr_t)a[9], cnt, ssum, (int32_t *)(intptr_t)a[12],
                 (int32_t *)(intptr_t)a[13], out + 1);
+}
+
+/* one trial's channel and decoding on a workspace: erased[v] = u[v] < eps (every variable erased
+   when u is NULL), then decode */
+int64_t trial_peel(const int64_t *a, const double *u, double eps, int64_t *out) {
+    uint8_t *erased = (uint8_t *)(intptr_t)a[5];
+    for (int64_t v = 0; v < a[1]; v++) {
+        erased[v] = u ? (uint8_t)(u[v] < eps) : 1;
+    }
+    return decode(a, out);
+}
+
+/* NumPy's bit generator interface (numpy/random/bitgen.h, the struct in a BitGenerator's capsule) */
+typedef struct {
+    void *state;
+    uint64_t (*next_uint64)(void *st);
+    uint32_t (*next_uint32)(void *st);
+    double (*next_double)(void *st);
+    uint64_t (*next_raw)(void *st);
+} bitgen_t;
+
+/* one whole trial of a plan with a structured variable side, drawn from NumPy's bit generator bg
+   in the order of numeric.peeling.run_trial: n_edges raw draws (BitGenerator.random_raw) into raw,
+   then the edges into the workspace's var_adj (sockets matched when chk_deg is given, else one
+   uniform check per edge among n_targets), then one double per variable (Generator.random) for
+   the channel, erased when below eps, then decode. */
+int64_t structured_trial(const int64_t *a, bitgen_t *bg, const int64_t *chk_deg, int64_t n_targets,
+                         uint64_t *raw, double eps, int64_t *out) {
+    int64_t n_edges = a[4];
+    int32_t *adj = (int32_t *)(intptr_t)a[3];
+    uint8_t *erased = (uint8_t *)(intptr_t)a[5];
+    for (int64_t i = 0; i < n_edges; i++) {
+        raw[i] = bg->next_raw(bg->state);
+    }
+    if (chk_deg) {
+        matched_sockets(n_targets, chk_deg, raw, adj);
+    } else {
+        uniform_targets(n_edges, raw, n_targets, adj);
+    }
+    for (int64_t v = 0; v < a[1]; v++) {
+        erased[v] = (uint8_t)(bg->next_double(bg->state) < eps);
+    }
+    return decode(a, out);
 }
 """
 
@@ -232,6 +274,7 @@ _SIGNATURES = {
     "geometric_positions": (None, [_I64, _P, ctypes.c_double, _I64, _P]),
     "iid_csr": (_I64, [_I64, _P, _I64, _I64, _P, _P]),
     "trial_peel": (_I64, [_P, _P, ctypes.c_double, _P]),
+    "structured_trial": (_I64, [_P, _P, _P, _I64, _P, ctypes.c_double, _P]),
     "peel": (_I64, [_I64, _I64, _P, _P, _I64, _P, _I64, _P, _P, _P, _P, _P, _P, _P, _P]),
 }
 _LIB: list = []  # [CDLL or None] once tried
@@ -344,6 +387,18 @@ def peel(n_chk, var_ptr, var_adj, erased, run_v0, run_e0, run_deg) -> tuple[int,
 
 
 
+_CAPSULE: list = []  # [PyCapsule_GetPointer with its ctypes signature]
+
+
+def _bitgen_address(bit_generator) -> int:
+    """Address of the ``bitgen_t`` in a NumPy BitGenerator's capsule (its documented C interface)."""
+    if not _CAPSULE:
+        get = ctypes.pythonapi.PyCapsule_GetPointer
+        get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+        _CAPSULE.append(get)
+    return _CAPSULE[0](bit_generator.capsule, b"BitGenerator")
+
+
 class Workspace:
     """Reused buffers for many trials on graphs of one size: one C call per trial's channel and decoding.
 
@@ -373,6 +428,8 @@ class Workspace:
         t[0], t[1], t[5] = self.n_chk, self.n_var, self.erased.ctypes.data
         t[10:14] = [a.ctypes.data for a in self._state]
         self._graph: tuple = ()
+        self._raw = np.empty(0, dtype=np.uint64)
+        self._chk_deg, self._chk_deg_addr = None, 0
         self._addr = (self._table.ctypes.data, self.uniform.ctypes.data, self._out.ctypes.data)
 
     def set_graph(self, var_ptr: np.ndarray, var_adj: np.ndarray, run_v0: np.ndarray, run_e0: np.ndarray,
@@ -386,6 +443,35 @@ class Workspace:
         t[2], t[3], t[4] = _ptr(var_ptr, np.int64), _ptr(var_adj, np.int32), var_adj.size
         t[6], t[7], t[8], t[9] = run_deg.size, _ptr(run_v0, np.int64), _ptr(run_e0, np.int64), _ptr(run_deg, np.int64)
         self._graph = (var_ptr, var_adj, run_v0, run_e0, run_deg)  # keep them alive
+
+    def structured_trial(self, bit_generator, chk_deg: np.ndarray | None, eps: float) -> tuple[int, int, int]:
+        """A whole trial of a structured-variable plan on this workspace's graph, drawn from ``bit_generator``.
+
+        ``var_ptr`` (set by :meth:`set_graph`) is fixed; ``var_adj`` is
+        refilled from ``edges`` raw draws of ``bit_generator`` (a NumPy
+        ``BitGenerator``), by matched sockets when ``chk_deg`` (the check
+        degrees, summing to the edge count) is given, else by one uniform
+        check per edge; then the channel takes one ``random()`` double per
+        variable.  The draws and results are those of
+        ``numeric.peeling.run_trial`` with ``np.random.Generator(bit_generator)``.
+        """
+        if not self._graph:
+            raise ValueError("Workspace.structured_trial before set_graph")
+        n_edges = self._graph[1].size
+        if chk_deg is not None and chk_deg is not self._chk_deg:
+            if chk_deg.size != self.n_chk or int(chk_deg.sum()) != n_edges:
+                raise ValueError("check degrees must give the workspace's checks and edges")
+            self._chk_deg, self._chk_deg_addr = chk_deg, _ptr(chk_deg, np.int64)
+        if self._raw.size < n_edges:
+            self._raw = np.empty(n_edges, dtype=np.uint64)
+        table, _, out = self._addr
+        status = _lib().structured_trial(table, _bitgen_address(bit_generator),
+                                         None if chk_deg is None else self._chk_deg_addr, self.n_chk,
+                                         self._raw.ctypes.data, float(eps), out)
+        if status:
+            exc, msg = _ERRORS[int(status)]
+            raise exc(msg)
+        return tuple(self._out.tolist())
 
     def peel(self, eps: float | None) -> tuple[int, int, int]:
         """``(initially erased, residual, rounds)``: erase where ``uniform < eps`` (all when eps is None), peel."""

@@ -182,3 +182,24 @@ def test_iid_edges_in_several_chunks(kernels, monkeypatch, sigmas, p):
             plain = peeling._iid_edges(np.random.default_rng(seed), 60, 70, p)
             reused = peeling._iid_edges(np.random.default_rng(seed), 60, 70, p, scratch)
             assert plain.tolist() == want.tolist() == reused.tolist(), seed
+
+
+@needs_c
+def test_structured_trial_draws_like_numpy():
+    """The C trial takes its raw draws and channel doubles from the bit generator as NumPy does:
+    the stream ends where random_raw(edges) + random(n_var) leave it, and bad degrees are refused."""
+    from infoscaling.numeric import peeling_c
+
+    plan = plan_peeling("regular:3/regular:6", 200, 0.4)
+    runner = peeling._FastTrials(plan)
+    bg = np.random.PCG64(8)
+    runner.ws.structured_trial(bg, runner.chk_deg, plan.eps)
+    ref = np.random.default_rng(8)
+    ref.bit_generator.random_raw(plan.edges_target)
+    ref.random(plan.n_var)
+    assert bg.random_raw(4).tolist() == ref.bit_generator.random_raw(4).tolist()
+    ws = peeling_c.Workspace(plan.n_var, plan.n_chk)
+    with pytest.raises(ValueError, match="before set_graph"):
+        ws.structured_trial(bg, runner.chk_deg, 0.4)
+    with pytest.raises(ValueError, match="check degrees"):
+        runner.ws.structured_trial(bg, runner.chk_deg[:-1].copy(), 0.4)
