@@ -164,19 +164,75 @@ def _one_minus_gf_one_minus(kind, par, s):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
+def _monomial_power(kind, par):  # pragma: no cover - compiled
+    """k when the law is x^k (kind 0, one coefficient, equal to 1, at index k), else -1."""
+    if kind != 0:
+        return -1
+    k = -1
+    for i in range(par.size):
+        if par[i] != 0.0:
+            if k >= 0 or par[i] != 1.0:
+                return -1
+            k = i
+    return k
+
+
+@numba.njit(cache=True, inline="always")
+def _power(x, k):  # pragma: no cover - compiled
+    """x^k by k multiplications: bit for bit _gf's Horner sum for the law x^k (its other
+    steps add exact zeros)."""
+    acc = 1.0
+    for _ in range(k):
+        acc = acc * x
+    return acc
+
+
+@numba.njit(cache=True, inline="always")
+def _law(kind, par, k, x):  # pragma: no cover - compiled
+    """_gf, through _power for a monomial law (k >= 0, from _monomial_power)."""
+    if k >= 0:
+        return _power(x, k)
+    return _gf(kind, par, x)
+
+
+@numba.njit(cache=True)
+def _check_messages(kind, par, k, s, y):  # pragma: no cover - compiled
+    """y[j] = _one_minus_gf_one_minus(kind, par, s[j]) for all j.
+
+    A monomial law (k >= 0) is evaluated with the same operations, so the same
+    bits: 1 - (1 - s)^k by multiplications in a branch-free pass (which the
+    compiler vectorises), then -expm1(k log1p(-s)) where s < 1e-4.
+    """
+    if k < 0:
+        for j in range(s.size):
+            y[j] = _one_minus_gf_one_minus(kind, par, s[j])
+        return
+    for j in range(s.size):
+        y[j] = 1.0 - _power(1.0 - s[j], k)
+    for j in range(s.size):
+        if s[j] < 1e-4:
+            y[j] = 0.0 if k == 0 else 0.0 + (-math.expm1(k * math.log1p(-s[j])))
+
+
+@numba.njit(cache=True)
 def _chain_run(eps, w, lk, lp, rk, rp, x, scale, max_iter, stop_level, tol):  # pragma: no cover
     """Iterate the coupled DE in place.  Returns (status, iterations, max entry).
 
     status 1: max entry < stop_level (success); 2: converged (largest change <= tol
     times the largest entry); 0: budget exhausted.  Window sums are recomputed
-    from scratch (no running sums: they would accumulate rounding).
+    from scratch (no running sums: they would accumulate rounding).  Regular
+    sides (x^k) are evaluated by k multiplications, bit for bit the general
+    Horner evaluation (about 1.4x faster on (3,6) chains).
     """
     n = x.size
     nc = n + w - 1
     y = np.empty(nc)
+    sw = np.empty(nc)
     mx = 0.0
     inv_w = 1.0 / w
     c = scale * eps
+    kl = _monomial_power(lk, lp)
+    kr = _monomial_power(rk, rp)
     for it in range(max_iter):
         for j in range(nc):
             s = 0.0
@@ -188,14 +244,15 @@ def _chain_run(eps, w, lk, lp, rk, rp, x, scale, max_iter, stop_level, tol):  # 
                 hi = n - 1
             for i in range(lo, hi + 1):
                 s += x[i]
-            y[j] = _one_minus_gf_one_minus(rk, rp, s * inv_w)
+            sw[j] = s * inv_w
+        _check_messages(rk, rp, kr, sw, y)
         change = 0.0
         mx = 0.0
         for i in range(n):
             t = 0.0
             for j in range(i, i + w):
                 t += y[j]
-            v = c * _gf(lk, lp, t * inv_w)
+            v = c * _law(lk, lp, kl, t * inv_w)
             d = abs(v - x[i])
             if d > change:
                 change = d
