@@ -117,6 +117,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import os
 import time
@@ -1112,17 +1113,14 @@ def _warm_kernels(kind: str | None = None) -> None:
 
 @dataclass(frozen=True)
 class _Task:
-    """Trials ``start <= i < stop`` of a campaign with root seed ``seed`` (one engine task)."""
+    """A batch of consecutive trials of a campaign (one engine task): their seeds."""
 
     plan: PeelingPlan
-    seed: int
-    start: int
-    stop: int
+    seeds: tuple
 
 
 def _run_task(task: _Task) -> np.ndarray:
-    seeds = (np.random.SeedSequence(task.seed, spawn_key=(i,)) for i in range(task.start, task.stop))
-    return run_trials(task.plan, seeds)
+    return run_trials(task.plan, task.seeds)
 
 
 #: Trials are handed to the engine in batches of about this much work (edges + nodes + 1000 per
@@ -1233,13 +1231,14 @@ def peeling_trials(ensemble, n, eps, trials: int, seed, workers=None, engine: En
         engine = _default_engine(plan, trials, workers)
     _check_memory_all(plan, min(trials, getattr(engine, "workers", 1)))  # graphs in memory at once
     # trial i: SeedSequence(seed, spawn_key=(i,)) == root_sequence(seed).spawn(trials)[i], built
-    # lazily in the task that runs it (batches of trials); results go straight into one array
-    # (10^7 trials: 320 MB, not 10^7 Python objects)
+    # lazily, one batch of trials at a time; results go straight into one array (10^7 trials:
+    # 320 MB, not 10^7 Python objects)
+    seeds = (np.random.SeedSequence(int(seed), spawn_key=(i,)) for i in range(trials))
     _warm_kernels(plan.kind)  # forked workers inherit the loaded machine code
     t0 = time.perf_counter()
     arr = np.empty((trials, 4), dtype=np.int64)
     batch = _batch_size(plan, trials, engine)
-    tasks = (_Task(plan, int(seed), i, min(i + batch, trials)) for i in range(0, trials, batch))
+    tasks = (_Task(plan, chunk) for chunk in iter(lambda: tuple(itertools.islice(seeds, batch)), ()))
     done = None if progress is None else (lambda k: progress(min(k * batch, trials)))
     run_tasks(_run_task, tasks, engine=engine, progress=done, out=_Rows(arr, batch))
     seconds = time.perf_counter() - t0

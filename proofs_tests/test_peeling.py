@@ -552,8 +552,12 @@ def test_bad_input_names_the_argument(kwargs, name):
 # ----------------------------------------------------------------------------
 # simulation vs theory
 # ----------------------------------------------------------------------------
-def test_36_below_threshold_decodes():
-    r = peeling_trials("regular:3/regular:6", 20_000, 0.35, trials=300, seed=101)
+@both_kernels
+def test_36_below_threshold_decodes(kernels):
+    """Below threshold (3,6) decodes; on both kernel sets (the C one draws its channel in C; the
+    numba run goes through sample_erasures).  Same seeds, identical results on both: one comparison."""
+    with peeling.use_kernels(kernels):
+        r = peeling_trials("regular:3/regular:6", 20_000, 0.35, trials=300, seed=101)
     assert proportion(int(r.failed.sum()), r.trials, CONF).ci[0] <= FLOOR_ALLOWANCE
     est = simulate_peeling("regular:3/regular:6", 20_000, 0.35, trials=20, seed=101,
                            confidence=CONF)["residual_erased_fraction"]
