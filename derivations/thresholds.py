@@ -28,6 +28,8 @@ C. Measson, A. Montanari, R. Urbanke, "Maxwell construction", IEEE Trans. IT
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .degree import Poisson, Regular
@@ -213,6 +215,7 @@ def stability_threshold(ens: Ensemble) -> sp.Expr:
     return ens.stability_bound()
 
 
+@functools.lru_cache(maxsize=64)  # pure; asked twice per ensemble (Maxwell function, Maxwell polynomial)
 def map_area(ens: Ensemble, x=X) -> sp.Expr:
     """Area under the BP EXIT curve from the curve point at x up to eps = 1.
 
