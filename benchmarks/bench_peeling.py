@@ -32,7 +32,15 @@ first large allocations of a process pay page faults that later ones reuse).
   on both sides, the load average, and the top-level imports of our command
   by ``-X importtime``; target ratio <= 3.
 
-Usage: ``python benchmarks/bench_peeling.py [--quick] [--c-only] [--repeats N]``.
+* ``small_trials`` (issue 12, claims A4/A5 of ``verify --profile full``): CPU
+  milliseconds per trial of ``peeling_trials(..., workers=1)`` (best of 5
+  runs) for A4-like trials ((3,6) at n = 1024 and 8192, eps = 0.42) and
+  A5-like ones (concept-text dt = 6, kappa = 4.6, R = 2000 and 8000), with
+  the C kernels (one reused workspace per plan, whole structured trials in
+  C) and, for comparison, trial by trial through ``run_trial`` (C kernels,
+  fresh arrays every trial) and with the numba kernels.
+
+Usage: ``python benchmarks/bench_peeling.py [--quick] [--c-only] [--trials-only] [--repeats N]``.
 """
 
 from __future__ import annotations
@@ -251,6 +259,40 @@ def c_reference(n: int = 10**6, eps: float = EPS, trials: int = 5, repeats: int 
     return out
 
 
+SMALL_TRIALS = [("regular:3/regular:6", 1024, EPS, 2000), ("regular:3/regular:6", 8192, EPS, 400),
+                ("concept-text:dt=6,kappa=4.6,eps=1/2,R=2000", None, None, 300),
+                ("concept-text:dt=6,kappa=4.6,eps=1/2,R=8000", None, None, 60)]
+
+
+def small_trials(repeats: int = 5) -> list[dict]:
+    """CPU ms per trial of A4/A5-like campaigns, best of ``repeats`` (module notes)."""
+    from infoscaling.numeric import peeling
+    from infoscaling.numeric.rng import spawn_seeds
+
+    def best(fn):
+        fn()  # untimed: kernels, workspace, first allocations
+        times = []
+        for _ in range(repeats):
+            t = time.process_time()
+            fn()
+            times.append(time.process_time() - t)
+        return min(times)
+
+    rows = []
+    for spec, n, eps, trials in SMALL_TRIALS:
+        plan = peeling.plan_peeling(spec, n, eps)
+        seeds = spawn_seeds(1, trials)
+        row = {"ensemble": spec, "n": n, "eps": eps, "trials": trials}
+        for label, kernels, fn in (
+                ("c_ms", "c", lambda: peeling.peeling_trials(plan, None, None, trials, 1, workers=1)),
+                ("c_trial_by_trial_ms", "c", lambda: [peeling.run_trial(plan, s) for s in seeds]),
+                ("numba_ms", "numba", lambda: peeling.peeling_trials(plan, None, None, trials, 1, workers=1))):
+            with peeling.use_kernels(kernels):
+                row[label] = 1e3 * best(fn) / trials
+        rows.append(row)
+    return rows
+
+
 def _strip_timing(text: str) -> dict:
     d = json.loads(text)
     d.pop("seconds", None)
@@ -261,6 +303,11 @@ def _strip_timing(text: str) -> dict:
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
+    if "--trials-only" in argv:
+        repeats = int(argv[argv.index("--repeats") + 1]) if "--repeats" in argv else 5
+        print(json.dumps({"benchmark": "peeling", "small_trials": small_trials(repeats),
+                          "load_average": os.getloadavg()}, indent=2, sort_keys=True))
+        return
     if "--c-only" in argv:
         repeats = int(argv[argv.index("--repeats") + 1]) if "--repeats" in argv else 5
         print(json.dumps({"benchmark": "peeling", "c_reference": c_reference(repeats=repeats)}, indent=2,
@@ -351,6 +398,7 @@ def main(argv=None):
         "sizes": rows,
         "simulate": {"n": n_sim, "trials": trials, **sims},
         "c_reference": c_reference(trials=5, repeats=3 if quick else 5),
+        "small_trials": small_trials(3 if quick else 5),
         "targets": {"reference_ratio_at_1e5": 50, "simulate_edges_per_second": 1.3e7,
                     "c_reference_edges_per_second": 4e7},
     }
