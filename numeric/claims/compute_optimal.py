@@ -10,6 +10,7 @@ comparisons add the documented model allowances of
 
 from __future__ import annotations
 
+import functools
 import math
 
 import mpmath as mp
@@ -529,6 +530,7 @@ def claim_a11(profile: str):
 
     ens = parse_ensemble("regular:3/regular:6")
 
+    @functools.cache  # pure; asked by the numeric and the simulated evidence
     def constant():
         p = scaling_params(ens, 20)
         c = lambdify_mp(X, dtr.bottleneck_constant(ens))
