@@ -48,6 +48,8 @@ correcting codes", IEEE Trans. IT 47(2), 2001.
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .degree import FiniteSupport, Poisson
@@ -153,6 +155,7 @@ def kappa_of_lambda(lam: FiniteSupport, dt=DT):
     return lam.mean_degree() / dt
 
 
+@functools.lru_cache(maxsize=32)  # pure (SymPy solve + simplify); asked several times per claim run
 def startup_bound(dt=DT) -> sp.Expr:
     """Necessary condition lambda'(1) >= e^{d_t - 1}/d_t for learning with Poisson(d_t) texts (derived).
 
