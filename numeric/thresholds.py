@@ -63,12 +63,13 @@ import mpmath as mp
 from . import certify as cz
 from .evaluate import (
     _fraction,
+    _from_source,
     _LazyModule,
+    _py_source,
     compile_ensemble,
     critical_brackets,
     family_key,
     family_params,
-    lambdify_mp,
     precision_guard,
     store_read,
     store_write,
@@ -518,9 +519,60 @@ def _maxwell(ens: Ensemble):
 
         return (family_function(ens, "maxwell", g_of, "mpmath"), family_function(ens, "maxwell", g_of, "arb"),
                 family_function(ens, "dmaxwell", dg_of, "arb"))
-    g_expr = g_of(ens)
-    dg_expr = sp.diff(g_expr, X)
-    return lambdify_mp(X, g_expr), cz.arb_lambdify([X], g_expr), cz.arb_lambdify([X], dg_expr)
+    doc = _maxwell_concrete(ens)
+    return (_from_source(doc["g"], "mpmath"), _from_source(doc["g_arb"]["src"], "arb", doc["g_arb"]["consts"]),
+            _from_source(doc["dg_arb"]["src"], "arb", doc["dg_arb"]["consts"]))
+
+
+def _has_map_polynomial(ens) -> bool:
+    """Regular pairs up to MAXWELL_CONCRETE_DEGREE: the MAP result shows their Maxwell polynomial."""
+    from infoscaling.derivations.degree import Regular
+
+    return isinstance(ens.var, Regular) and isinstance(ens.check, Regular) and \
+        max(int(ens.var.d), int(ens.check.d)) <= MAXWELL_CONCRETE_DEGREE
+
+
+def _maxwell_store_name(ens) -> tuple[str | None, str | None]:
+    """Store name and exact identity (family text and parameters) of an ensemble's concrete Maxwell code."""
+    import hashlib
+
+    from .evaluate import exact_family_text
+
+    text = exact_family_text(family_key(ens))
+    if text is None:
+        return None, None
+    ident = text + "|" + ",".join(str(_fraction(p)) for p in family_params(ens))
+    return "maxwell-" + hashlib.sha256(ident.encode()).hexdigest()[:32] + ".json", ident
+
+
+@functools.lru_cache(maxsize=64)
+def _maxwell_concrete(ens: Ensemble) -> dict:
+    """Printed code of the concrete Maxwell function g = A(x) - r and g' (mpmath, arb) and the LaTeX of
+    the Maxwell polynomial, from the derived-form store or derived here (SymPy area integral) and stored.
+
+    The document repeats the ensemble's exact identity, compared on reading (the name is its digest).
+    """
+    from infoscaling.derivations.notation import X
+
+    name, ident = _maxwell_store_name(ens)
+    doc = store_read(name) if name else None
+    if doc is not None and doc.get("ensemble") == ident:
+        return doc
+    g_expr = dth.map_area(ens) - ens.design_rate()
+    g_b, dg_b = cz.arb_lambdify([X], g_expr), cz.arb_lambdify([X], sp.diff(g_expr, X))
+    tex = None
+    if _has_map_polynomial(ens):
+        from infoscaling.derivations.notation import latex
+
+        poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))
+        tex = (r"\varepsilon_{\mathrm{MAP}} = \varepsilon(x_{\mathrm{MAP}}),\quad %s = 0"
+               % latex(poly.as_expr().subs(X, sp.Symbol("x_MAP"))))
+    doc = {"ensemble": ident, "g": _py_source((X,), g_expr, "mpmath"),
+           "g_arb": {"src": g_b.source, "consts": g_b.consts},
+           "dg_arb": {"src": dg_b.source, "consts": dg_b.consts}, "latex": tex}
+    if name is not None:
+        store_write(name, doc)
+    return doc
 
 
 def map_threshold(ens, dps: int = 30) -> ThresholdResult:
@@ -570,17 +622,7 @@ def map_threshold(ens, dps: int = 30) -> ThresholdResult:
     certs = cz.certify_many(compute, dps, methods, name="MAP threshold")
     cert = certs["threshold"]
     _cross_check("MAP threshold", cert, v1, dps)
-    closed_tex = None
-    from infoscaling.derivations.degree import Regular
-    from infoscaling.derivations.notation import latex
-
-    if isinstance(ens.var, Regular) and isinstance(ens.check, Regular) and \
-            max(int(ens.var.d), int(ens.check.d)) <= MAXWELL_CONCRETE_DEGREE:
-        from infoscaling.derivations.notation import X
-
-        poly = dth.regular_map_polynomial(int(ens.var.d), int(ens.check.d))
-        closed_tex = (r"\varepsilon_{\mathrm{MAP}} = \varepsilon(x_{\mathrm{MAP}}),\quad %s = 0"
-                      % latex(poly.as_expr().subs(X, sp.Symbol("x_MAP"))))
+    closed_tex = _maxwell_concrete(ens)["latex"] if _has_map_polynomial(ens) else None
     with mp.workdps(2 * dps + 20):
         v, x, y = cert.value, certs["x"].value, certs["y"].value
     return ThresholdResult("map", v, x, y, True, "maxwell", dps, cert.digits, cert.text,

@@ -123,3 +123,53 @@ def test_exact_family_text_names_every_coefficient():
     b = evaluate.exact_family_text(evaluate.family_key(parse_ensemble("poly:0,333333/1000000,666667/1000000/regular:6")))
     assert a == "poly:0/1,1/3,2/3|regular" and a != b
     assert evaluate.exact_family_text(evaluate.family_key(parse_ensemble("regular:3/poisson:2"))) == "regular|poisson"
+
+
+def _forget_maxwell():
+    from infoscaling.derivations import thresholds as dth
+    from infoscaling.numeric import thresholds as nth
+
+    _fresh_process_state()
+    nth._maxwell.cache_clear()
+    nth._maxwell_concrete.cache_clear()
+    dth.map_area.cache_clear()
+
+
+def test_concrete_maxwell_code_is_stored_and_reused_without_the_area_integral(store, monkeypatch):
+    """The MAP threshold of (3,6) (value, enclosures, Maxwell polynomial) is the same from stored code."""
+    from infoscaling.derivations import thresholds as dth
+    from infoscaling.derivations.ensemble import parse_ensemble
+    from infoscaling.numeric.thresholds import map_threshold
+
+    _forget_maxwell()
+    ref = map_threshold(parse_ensemble(SPEC), 25).to_json()
+    assert ref["closed_form_latex"].endswith("- \\frac{5 x_{MAP}^{2}}{2} = 0")
+    assert list(store.glob("derived-*/maxwell-*.json"))
+    _forget_maxwell()
+
+    def no_area(*a, **k):
+        raise AssertionError("the Maxwell area was integrated again although stored")
+
+    monkeypatch.setattr(dth, "map_area", no_area)
+    assert map_threshold(parse_ensemble(SPEC), 25).to_json() == ref
+
+
+def test_stored_maxwell_code_of_another_ensemble_is_not_used(store):
+    """Another ensemble's Maxwell code, found first or under this ensemble's name, is never used."""
+    from infoscaling.derivations.ensemble import parse_ensemble
+    from infoscaling.numeric import thresholds as nth
+
+    _forget_maxwell()
+    ref = nth.map_threshold(parse_ensemble(SPEC), 25).to_json()
+    for path in store.glob("derived-*/maxwell-*.json"):
+        path.unlink()
+    _forget_maxwell()
+    nth.map_threshold(parse_ensemble("regular:4/regular:8"), 25)  # stored first
+    _forget_maxwell()
+    assert nth.map_threshold(parse_ensemble(SPEC), 25).to_json() == ref
+    name36, _ = nth._maxwell_store_name(parse_ensemble(SPEC))
+    name48, _ = nth._maxwell_store_name(parse_ensemble("regular:4/regular:8"))
+    assert name36 != name48
+    evaluate.store_write(name36, evaluate.store_read(name48))  # valid digest, other ensemble
+    _forget_maxwell()
+    assert nth.map_threshold(parse_ensemble(SPEC), 25).to_json() == ref
