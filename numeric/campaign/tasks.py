@@ -2,7 +2,8 @@
 
 A chunk runs trials ``start .. stop-1`` of one point with the trial seeds of
 :func:`~infoscaling.numeric.campaign.seeds.trial_seeds`, through the
-simulators' own per-trial functions (:func:`numeric.peeling.run_trial`,
+simulators' own per-trial functions (:func:`numeric.peeling.run_trials`, whose
+rows are :func:`numeric.peeling.run_trial`'s, and
 :func:`numeric.graphsim.giant_trial`), so a campaign computes exactly what
 ``simulate`` computes.  The task and its result are small and picklable (a
 Dask worker imports this module from the installed package).
@@ -69,10 +70,9 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     rows = np.empty((task.stop - task.start, len(cols)), dtype=dtype)
     seeds = trial_seeds(task.point_seed, task.start, task.stop)
     if task.kind == "peeling":
-        from ..peeling import run_trial
+        from ..peeling import run_trials
 
-        for i, seq in enumerate(seeds):
-            rows[i] = run_trial(task.target, seq)
+        run_trials(task.target, seeds, out=rows)  # run_trial's rows, one reused workspace per chunk
     else:
         from ..graphsim import giant_trial
 
