@@ -38,20 +38,23 @@ C_FLAGS = ("-O2", "-std=c99", "-shared", "-fPIC")
 KERNEL_CHOICES = ("auto", "c", "numba")
 
 
-def kernel_choice() -> str:
-    """The implementation the environment variable ``INFOSCALING_KERNELS`` asks for (default ``auto``).
+def kernel_choice(value: str | None = None, where: str = "INFOSCALING_KERNELS") -> str:
+    """The kernel implementation asked for: ``value``, else the environment variable ``INFOSCALING_KERNELS``.
+
+    The variable defaults to ``auto``.
 
     Raises
     ------
     InputError
-        Naming ``INFOSCALING_KERNELS`` when it is set to anything else than
-        one of :data:`KERNEL_CHOICES`.
+        Naming ``where`` (the variable, or the caller's argument name) when the
+        choice is anything else than one of :data:`KERNEL_CHOICES`.
     """
-    value = os.environ.get("INFOSCALING_KERNELS", "auto")
+    if value is None:
+        value = os.environ.get("INFOSCALING_KERNELS", "auto")
     if value not in KERNEL_CHOICES:
         from .errors import input_error
 
-        raise input_error("INFOSCALING_KERNELS", value, "one of " + ", ".join(KERNEL_CHOICES))
+        raise input_error(where, value, "one of " + ", ".join(KERNEL_CHOICES))
     return value
 
 

@@ -128,7 +128,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-import os
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -142,9 +141,9 @@ from infoscaling.derivations.specs import (
 )
 
 from . import jit, peeling_c, stats, validate
-from .errors import InputError, input_error
+from .errors import InputError
 from .executor import Engine, ProcessEngine, SerialEngine, default_workers, get_engine, run_tasks
-from .jit import note_if_compiling
+from .jit import kernel_choice, note_if_compiling
 from .rng import root_sequence
 
 __all__ = [
@@ -1038,8 +1037,6 @@ _WARM: set = set()
 _KINDS = ("config", "var-structured", "chk-structured", "iid")
 
 
-#: Kernel implementations: "auto" (C when it compiles, else numba), "c" or "numba".
-KERNEL_CHOICES = ("auto", "c", "numba")
 _FORCED: list[str] = []
 
 
@@ -1051,7 +1048,7 @@ def use_kernels(name: str):
     ``auto``).  Results never depend on the choice (the tests require
     identical outputs); only start-up time does.
     """
-    _kernel_choice(name, "name")
+    kernel_choice(name, "name")
     _FORCED.append(name)
     try:
         yield
@@ -1059,15 +1056,9 @@ def use_kernels(name: str):
         _FORCED.pop()
 
 
-def _kernel_choice(value: str, where: str = "INFOSCALING_KERNELS") -> str:
-    if value not in KERNEL_CHOICES:
-        raise input_error(where, value, "one of " + ", ".join(KERNEL_CHOICES))
-    return value
-
-
 def _kernels():
     """The kernel set in use: the :mod:`numeric.peeling_c` module or the numba dispatchers (same names)."""
-    choice = _FORCED[-1] if _FORCED else _kernel_choice(os.environ.get("INFOSCALING_KERNELS", "auto"))
+    choice = _FORCED[-1] if _FORCED else kernel_choice()
     if choice != "numba" and peeling_c.available():
         return peeling_c
     if choice == "c":
