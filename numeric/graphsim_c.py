@@ -27,7 +27,7 @@ import ctypes
 
 import numpy as np
 
-from .jit import load_c
+from .jit import CLibrary, array_address
 
 __all__ = ["SOURCE", "available", "component_weights", "MAX_NODES_INT32"]
 
@@ -108,29 +108,10 @@ int64_t component_weights(int64_t n, int64_t m, const int64_t *src, const int64_
 
 _I64 = ctypes.c_int64
 _P = ctypes.c_void_p
-_LIB: list = []  # [CDLL or None] once tried
-
-
-def _lib():
-    if not _LIB:
-        lib = load_c(SOURCE, "graphsim")
-        if lib is not None:
-            lib.component_weights.restype = _I64
-            lib.component_weights.argtypes = [_I64, _I64, _P, _P, _P, _P, _P, _P]
-        _LIB.append(lib)
-    return _LIB[0]
-
-
-def available() -> bool:
-    """True when the C kernel is compiled (or cached) and loaded."""
-    return _lib() is not None
-
-
-def _ptr(a: np.ndarray, dtype) -> int:
-    if a.dtype != dtype or not a.flags.c_contiguous or a.ndim != 1:
-        raise TypeError(f"C kernel argument: expected a contiguous 1-d {np.dtype(dtype)} array, got "
-                        f"{a.dtype} {a.shape}")
-    return a.ctypes.data
+_LIBRARY = CLibrary(SOURCE, "graphsim", {"component_weights": (_I64, [_I64, _I64, _P, _P, _P, _P, _P, _P])})
+_lib = _LIBRARY.get
+available = _LIBRARY.available
+_ptr = array_address
 
 
 def component_weights(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray | None) -> np.ndarray:

@@ -29,7 +29,7 @@ import os
 import sys
 
 __all__ = ["is_cached", "note_if_compiling", "without_scipy", "load_c", "c_cache_path", "LazyNumba",
-           "kernel_choice", "KERNEL_CHOICES"]
+           "kernel_choice", "KERNEL_CHOICES", "CLibrary", "array_address"]
 
 #: Flags of every C kernel library (part of the cache key).
 C_FLAGS = ("-O2", "-std=c99", "-shared", "-fPIC")
@@ -183,6 +183,49 @@ def _compile_c(source: str, target: str, stream) -> str:
     except (OSError, subprocess.SubprocessError):
         return "unwritable"
     return "ok"
+
+
+class CLibrary:
+    """A C kernel library loaded on first use: :func:`load_c` of ``source``, then ctypes signatures.
+
+    ``signatures`` maps each function name to ``(restype, argtypes)``.  The
+    load is tried once per process; :meth:`get` returns the ``CDLL`` or None
+    (no compiler: the caller uses its numba twins).
+    """
+
+    def __init__(self, source: str, name: str, signatures: dict):
+        self.source, self.name, self.signatures = source, name, signatures
+        self._tried = False
+        self._lib = None
+
+    def get(self):
+        if not self._tried:
+            lib = load_c(self.source, self.name)
+            if lib is not None:
+                for fn_name, (res, args) in self.signatures.items():
+                    fn = getattr(lib, fn_name)
+                    fn.restype, fn.argtypes = res, args
+            self._lib, self._tried = lib, True
+        return self._lib
+
+    def available(self) -> bool:
+        """True when the library is compiled (or cached) and loaded."""
+        return self.get() is not None
+
+
+def array_address(a, dtype) -> int:
+    """Address of the data of ``a`` for a C kernel, after checking it is a contiguous 1-d ``dtype`` array.
+
+    Raises
+    ------
+    TypeError
+        Another dtype, a non-contiguous array or another number of dimensions
+        (the kernel would read the wrong memory).
+    """
+    if a.dtype != dtype or not a.flags.c_contiguous or a.ndim != 1:
+        raise TypeError(f"C kernel argument: expected a contiguous 1-d {getattr(dtype, '__name__', dtype)} array, "
+                        f"got {a.dtype} {a.shape}")
+    return a.ctypes.data
 
 
 def load_c(source: str, name: str, stream=None):

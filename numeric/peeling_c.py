@@ -21,7 +21,7 @@ import ctypes
 
 import numpy as np
 
-from .jit import load_c
+from .jit import CLibrary, array_address
 
 __all__ = ["SOURCE", "available", "csr_fill", "matched_sockets", "uniform_targets", "geometric_positions",
            "iid_csr", "peel"]
@@ -277,30 +277,10 @@ _SIGNATURES = {
     "structured_trial": (_I64, [_P, _P, _P, _I64, _P, ctypes.c_double, _P]),
     "peel": (_I64, [_I64, _I64, _P, _P, _I64, _P, _I64, _P, _P, _P, _P, _P, _P, _P, _P]),
 }
-_LIB: list = []  # [CDLL or None] once tried
-
-
-def _lib():
-    if not _LIB:
-        lib = load_c(SOURCE, "peeling")
-        if lib is not None:
-            for name, (res, args) in _SIGNATURES.items():
-                fn = getattr(lib, name)
-                fn.restype, fn.argtypes = res, args
-        _LIB.append(lib)
-    return _LIB[0]
-
-
-def available() -> bool:
-    """True when the C kernels are compiled (or cached) and loaded."""
-    return _lib() is not None
-
-
-def _ptr(a: np.ndarray, dtype) -> int:
-    if a.dtype != dtype or not a.flags.c_contiguous or a.ndim != 1:
-        raise TypeError(f"C kernel argument: expected a contiguous 1-d {np.dtype(dtype)} array, got "
-                        f"{a.dtype} {a.shape}")
-    return a.ctypes.data
+_LIBRARY = CLibrary(SOURCE, "peeling", _SIGNATURES)
+_lib = _LIBRARY.get
+available = _LIBRARY.available
+_ptr = array_address
 
 
 def csr_fill(ptr: np.ndarray, var: np.ndarray, chk: np.ndarray) -> np.ndarray:
