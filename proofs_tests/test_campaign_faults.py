@@ -75,32 +75,38 @@ def test_interrupted_driver_resumes_identically(tmp_path, reference, sig, engine
     store = tmp_path / "c.sqlite"
     proc = subprocess.Popen(_cli(store, "--engine", engine, "--workers", "2" if engine == "local" else "1"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        before = _wait_for_chunks(store, proc, 3)
-        assert proc.poll() is None, "the campaign finished before it could be interrupted"
-        # Ctrl-C in a terminal signals the whole process group (driver and its worker processes)
-        os.killpg(proc.pid, sig) if sig == signal.SIGINT else os.kill(proc.pid, sig)
-        out, err = proc.communicate(timeout=60)
+    try:  # whatever fails below, the campaign's process group is gone afterwards (no stray workers)
+        try:
+            before = _wait_for_chunks(store, proc, 3)
+            assert proc.poll() is None, "the campaign finished before it could be interrupted"
+            # Ctrl-C in a terminal signals the whole process group (driver and its worker processes)
+            os.killpg(proc.pid, sig) if sig == signal.SIGINT else os.kill(proc.pid, sig)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if sig == signal.SIGKILL:
+            assert proc.returncode == -signal.SIGKILL
+        else:  # Ctrl-C, or SIGTERM from a batch system: finished chunks kept, workers shut down, exit 130
+            assert proc.returncode == 130 and "interrupted" in err and out == ""
+            assert "Traceback" not in err  # only the driver handles Ctrl-C; workers finish or are cancelled
+        if sig != signal.SIGKILL:  # no worker process left behind (its process group is empty)
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 10:
+                try:
+                    os.killpg(proc.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+            else:
+                os.killpg(proc.pid, signal.SIGKILL)  # leave no stray workers behind, then fail
+                raise AssertionError("worker processes outlived the interrupted driver")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    if sig == signal.SIGKILL:
-        assert proc.returncode == -signal.SIGKILL
-    else:  # Ctrl-C, or SIGTERM from a batch system: finished chunks kept, workers shut down, exit 130
-        assert proc.returncode == 130 and "interrupted" in err and out == ""
-        assert "Traceback" not in err  # only the driver handles Ctrl-C; workers finish or are cancelled
-    if sig != signal.SIGKILL:  # no worker process left behind (its process group is empty)
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 10:
-            try:
-                os.killpg(proc.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
-            os.killpg(proc.pid, signal.SIGKILL)  # leave no stray workers behind, then fail
-            raise AssertionError("worker processes outlived the interrupted driver")
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     total = 2 * TRIALS // CHUNK
     with sqlite3.connect(store) as db:  # whole chunks only, and not all of them
         rows = db.execute("SELECT start, count FROM chunks").fetchall()
