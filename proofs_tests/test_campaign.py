@@ -477,6 +477,22 @@ def test_report_figure(tmp_path, reference):
         campaign_report(path, figure=tmp_path / "nofolder" / "plot.png")
 
 
+def test_report_figure_destination_checked_like_every_output(tmp_path, reference):
+    """--figure follows the output rules of the other commands, before any work: not inside a file, not a
+    dangling link, not a folder, not an over-long name."""
+    path = tmp_path / "f.sqlite"
+    run_campaign(path, ensemble=ENS, n="300", eps="0.41", trials=4, seed=1, chunk=4, engine="serial",
+                 log_every=None)
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "dangling.png").symlink_to(tmp_path / "missing" / "target.png")
+    (tmp_path / "folder.png").mkdir()
+    for bad in (tmp_path / "notes.txt" / "plot.png", tmp_path / "dangling.png", tmp_path / "folder.png",
+                tmp_path / ("p" * 240 + ".png")):
+        with pytest.raises(InputError, match="--figure"):
+            campaign_report(path, figure=bad)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".png") == ["dangling.png", "folder.png"]
+
+
 def test_report_uses_the_contiguous_prefix(tmp_path):
     """A missing chunk (still pending, e.g. after an interruption) ends what a point reports."""
     path = tmp_path / "gap.sqlite"

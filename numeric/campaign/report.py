@@ -234,16 +234,13 @@ def _check_figure(figure):
         return None
     from pathlib import Path
 
-    path = Path(figure)
-    fmt = path.suffix.lower().lstrip(".")
+    from ..io import check_output_path
+
+    fmt = Path(figure).suffix.lower().lstrip(".")
     if fmt not in FIGURE_FORMATS:
         raise input_error("--figure", str(figure), "a file name ending in " + ", ".join("." + f for f in FIGURE_FORMATS))
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise input_error("--figure", str(figure), f"a file in an existing folder ({folder} does not exist)")
-    if path.is_dir():
-        raise input_error("--figure", str(figure), "a file name (it is a directory)")
-    return path
+    # the same destination rules as every other output option (no device nodes, a writable folder, ...)
+    return check_output_path(figure, "--figure")
 
 
 def _figure(rows: list[dict], path, cache: dict):
