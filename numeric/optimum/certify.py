@@ -249,6 +249,21 @@ class _Ctx:
         return H
 
 
+def _enclosure_ends(R, dps: int, rel: int) -> tuple[str, str]:
+    """Decimal texts of R (1 -/+ 10^-(dps + rel)): the ends of a candidate enclosure of the optimum."""
+    with mp.workdps(2 * dps + 20):
+        half = mp.mpf(10) ** (-(dps + rel))
+        return mp.nstr(R * (1 - half), 2 * dps + 20), mp.nstr(R * (1 + half), 2 * dps + 20)
+
+
+def _enclosure_bits(R, dps: int) -> int:
+    """Arb precision for the ends: log(1 + p (x - 1)) with p = d_t/R loses about log10(R) digits to
+    cancellation, which the working precision carries on top of 2 dps + 25 digits."""
+    from .. import certify as cf
+
+    return cf.bits_for(2 * dps + 20 + int(mp.log10(mp.mpf(R))) + 5)
+
+
 def certify_stationary(pb, R, br, dps: int) -> dict:
     """Certified R*, T*, threshold of a stationary optimum (mpmath solution ``R`` on branch ``br``).
 
@@ -259,15 +274,11 @@ def certify_stationary(pb, R, br, dps: int) -> dict:
     from .. import certify as cf
 
     guesses = {"x": br.x, "xu": br.xu, "xl": br.xl}
-    # log(1 + p (x - 1)) with p = d_t/R loses about log10(R) digits to cancellation: carry them
-    work = 2 * dps + 20 + int(mp.log10(mp.mpf(R))) + 5
     for rel in (4, 8, 12):
-        with mp.workdps(2 * dps + 20):
-            lo_mp = R * (1 - mp.mpf(10) ** (-(dps + rel)))
-            hi_mp = R * (1 + mp.mpf(10) ** (-(dps + rel)))
-        with cf.workprec(cf.bits_for(work)):
+        lo_text, hi_text = _enclosure_ends(R, dps, rel)
+        with cf.workprec(_enclosure_bits(R, dps)):
             c = _Ctx(pb, br)
-            lo, hi = cf.arb_of(mp.nstr(lo_mp, 2 * dps + 20)), cf.arb_of(mp.nstr(hi_mp, 2 * dps + 20))
+            lo, hi = cf.arb_of(lo_text), cf.arb_of(hi_text)
             with mp.workdps(2 * dps + 20):
                 h_lo, h_hi = c.slope(lo, guesses), c.slope(hi, guesses)
             if not (h_lo > 0 and h_hi < 0):
@@ -291,8 +302,6 @@ def certify_stationary(pb, R, br, dps: int) -> dict:
                             f"certified in ball arithmetic")
 
 
-
-
 def certify_kink(pb, R, br, dps: int) -> dict:
     """Certified R*, T*, threshold of a kink optimum: the root of G(R) = eps*(R) - eps.
 
@@ -302,14 +311,11 @@ def certify_kink(pb, R, br, dps: int) -> dict:
     """
     from .. import certify as cf
 
-    work = 2 * dps + 20 + int(mp.log10(mp.mpf(R))) + 5
     for rel in (4, 8):
-        with mp.workdps(2 * dps + 20):
-            lo_mp = R * (1 - mp.mpf(10) ** (-(dps + rel)))
-            hi_mp = R * (1 + mp.mpf(10) ** (-(dps + rel)))
-        with cf.workprec(cf.bits_for(work)):
+        lo_text, hi_text = _enclosure_ends(R, dps, rel)
+        with cf.workprec(_enclosure_bits(R, dps)):
             c = _Ctx(pb, br)
-            lo, hi = cf.arb_of(mp.nstr(lo_mp, 2 * dps + 20)), cf.arb_of(mp.nstr(hi_mp, 2 * dps + 20))
+            lo, hi = cf.arb_of(lo_text), cf.arb_of(hi_text)
 
             def gap(Rv, c=c):  # bound now: used within this iteration only
                 with mp.workdps(2 * dps + 20):
