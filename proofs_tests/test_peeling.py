@@ -134,9 +134,7 @@ def _same(graph: Graph, erased) -> None:
 def test_fast_equals_reference_on_ensembles(kernels, spec, n, eps, seed):
     with peeling.use_kernels(kernels):
         plan = plan_peeling(ensemble(spec), n, eps)
-        rng = np.random.default_rng(seed)
-        graph = sample_graph(plan, rng)
-        _same(graph, sample_erasures(plan, rng))
+        _same(*_sampled(plan, seed))
 
 
 @given(
@@ -158,6 +156,12 @@ def test_fast_equals_reference_on_arbitrary_multigraphs(kernels, n_var, n_chk, d
 MULTI_CLASS_SPECS = ["poly:0,1/2,1/2/regular:6", "poly:1/10,0,9/10/poly:0,0,1/3,2/3", "poly:0,1/2,1/2/poisson:6"]
 
 
+def _sampled(plan, seed):
+    """One graph and its channel erasures drawn from ``default_rng(seed)``, in the simulator's order."""
+    rng = np.random.default_rng(seed)
+    return sample_graph(plan, rng), sample_erasures(plan, rng)
+
+
 @given(spec=st.sampled_from(MULTI_CLASS_SPECS), n=st.integers(20, 90), eps=st.floats(0.2, 0.9),
        seed=st.integers(0, 2**32 - 1))
 @example(spec="poly:0,1/2,1/2/regular:6", n=60, eps=0.6, seed=3)
@@ -169,9 +173,7 @@ def test_trial_decoder_with_degree_runs_equals_reference(kernels, spec, n, eps, 
         run_deg = peeling._degree_runs(None, plan.var_classes)[2]
         assert run_deg.size == len(plan.var_classes) >= 2  # the arithmetic path is really taken
         seq = np.random.SeedSequence(seed)
-        rng = np.random.default_rng(seq)
-        graph = sample_graph(plan, rng)
-        erased = sample_erasures(plan, rng)
+        graph, erased = _sampled(plan, seq)
         ref = peel_reference(graph, erased)
         initial, residual, rounds, edges = peeling.run_trial(plan, seq)
         assert (initial, residual, rounds, edges) == (int(erased.sum()), ref.residual, ref.rounds, graph.edges)
@@ -184,9 +186,7 @@ def test_degree_runs_and_var_ptr_decode_alike(kernels, spec, n, eps, seed):
     """The kernel gives the same pattern, residual and rounds with and without the degree runs."""
     with peeling.use_kernels(kernels):
         plan = plan_peeling(ensemble(spec), n, eps)
-        rng = np.random.default_rng(seed)
-        g = sample_graph(plan, rng)
-        erased = sample_erasures(plan, rng)
+        g, erased = _sampled(plan, seed)
         runs = peeling._degree_runs(g.var_ptr)
         if runs[2].size == 0:  # many runs: decode with a single run per variable instead
             deg = np.diff(g.var_ptr)
@@ -312,9 +312,7 @@ def sequential_peel(graph: Graph, erased, order_seed: int) -> set[int]:
 def test_final_erased_set_does_not_depend_on_the_order(kernels, spec, n, eps, seed):
     with peeling.use_kernels(kernels):
         plan = plan_peeling(ensemble(spec), n, eps)
-        rng = np.random.default_rng(seed)
-        graph = sample_graph(plan, rng)
-        erased = sample_erasures(plan, rng)
+        graph, erased = _sampled(plan, seed)
         fast = set(np.flatnonzero(peel(graph, erased).erased).tolist())
         assert sequential_peel(graph, erased, seed) == fast
 
