@@ -126,10 +126,14 @@ def without_scipy():
 
 
 def _c_dirs() -> list[str]:
-    """Cache folders for compiled C kernels, preferred first (next to the package, then per user)."""
-    user = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return [os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__"),
-            os.path.join(user, "infoscaling")]
+    """Cache folders for compiled C kernels, preferred first: next to the package, then the tool's cache
+    folder (:func:`infoscaling.numeric.io.cache_base`: ``$INFOSCALING_CACHE_DIR``, ``~/.cache/infoscaling``;
+    none when it is disabled)."""
+    from .io import cache_base
+
+    base = cache_base()
+    return [os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")] + \
+        ([] if base is None else [str(base)])
 
 
 def c_cache_path(source: str, name: str, folder: str | None = None) -> str:

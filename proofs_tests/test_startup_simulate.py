@@ -154,3 +154,15 @@ def test_peeling_below_threshold_imports_no_scipy_and_no_numba():
     assert r["code"] == 0
     assert not r["numba"]
     assert r["scipy"] == []
+
+
+def test_c_kernel_cache_folders_follow_the_tool_cache_setting(monkeypatch, tmp_path):
+    """Compiled kernels fall back to the tool's cache folder ($INFOSCALING_CACHE_DIR, as the derived-code
+    store and verify's times do); an empty value leaves only the folder next to the package."""
+    from infoscaling.numeric import jit
+
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", str(tmp_path / "cache"))
+    dirs = jit._c_dirs()
+    assert dirs[0].endswith("__pycache__") and dirs[1:] == [str(tmp_path / "cache")]
+    monkeypatch.setenv("INFOSCALING_CACHE_DIR", "")
+    assert len(jit._c_dirs()) == 1
