@@ -59,6 +59,7 @@ from flint import arb, ctx, fmpq, fmpz
 
 from .errors import VerificationError
 from .precision import directed_fraction as _directed
+from .precision import exponent10
 
 __all__ = [
     "NotCertifiable",
@@ -164,20 +165,6 @@ def _endpoints(ball: arb) -> tuple[Fraction, Fraction]:
     return mid - rad, mid + rad
 
 
-def _exp10_int(n: int, d: int) -> int:
-    """floor(log10(n/d)) for positive integers n, d, exactly (integer arithmetic only)."""
-    e = int((n.bit_length() - d.bit_length()) * 0.30102999566398120)  # within 1 of the answer
-
-    def at_least(k):  # n/d >= 10^k
-        return n * 10 ** (-k) >= d if k < 0 else n >= d * 10**k
-
-    while not at_least(e):
-        e -= 1
-    while at_least(e + 1):
-        e += 1
-    return e
-
-
 def _round_sig(q: Fraction, k: int) -> tuple[int, int]:
     """``q`` rounded to ``k`` significant digits (ties away from zero, as mpmath prints):
     ``(m, e)`` with value m 10^(e-k+1).  Integer arithmetic on q's numerator and denominator
@@ -185,7 +172,7 @@ def _round_sig(q: Fraction, k: int) -> tuple[int, int]:
     if q == 0:
         return 0, 0
     n, d = abs(q.numerator), q.denominator
-    e = _exp10_int(n, d)
+    e = exponent10(q)
     s = k - 1 - e
     num, den = (n * 10**s, d) if s >= 0 else (n, d * 10 ** (-s))
     m = (2 * num + den) // (2 * den)   # floor(|q| 10^s + 1/2)

@@ -130,13 +130,17 @@ def directed(value, digits: int, up: bool) -> str:
 
 
 def exponent10(q: Fraction) -> int:
-    """floor(log10 |q|) for q != 0, exactly."""
-    q = abs(q)
-    e = math.floor(math.log10(q.numerator) - math.log10(q.denominator)) if q.numerator < 10**300 and \
-        q.denominator < 10**300 else len(str(q.numerator)) - len(str(q.denominator))
-    while Fraction(10) ** e > q:
+    """floor(log10 |q|) for q != 0, exactly, in integer arithmetic on the numerator and denominator
+    (a first guess from their bit lengths, within 1 of the answer, then corrected)."""
+    n, d = abs(q.numerator), q.denominator
+    e = int((n.bit_length() - d.bit_length()) * 0.30102999566398120)
+
+    def at_least(k):  # n/d >= 10^k
+        return n * 10 ** (-k) >= d if k < 0 else n >= d * 10**k
+
+    while not at_least(e):
         e -= 1
-    while Fraction(10) ** (e + 1) <= q:
+    while at_least(e + 1):
         e += 1
     return e
 

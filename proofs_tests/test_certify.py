@@ -301,3 +301,18 @@ def test_arb_lambdify_list_shares_subexpressions_and_matches_single():
         for e, v in zip(exprs, vals):
             one = cz.arb_lambdify([x, y], e)(arb("0.3"), arb("1.7"))
             assert v.overlaps(one) and abs(v - one) < arb(10) ** -55
+
+
+@given(num=st.integers(1, 10**60), den=st.integers(1, 10**60), sign=st.sampled_from([1, -1]))
+@example(num=1, den=1023, sign=1)        # the bit-length guess is one too high
+@example(num=1023, den=1, sign=-1)       # ... and one too low
+@example(num=10**40, den=1, sign=1)      # exact powers of ten
+@example(num=1, den=10**40, sign=1)
+@example(num=10**40 - 1, den=1, sign=1)
+def test_exponent10_is_the_exact_decimal_exponent(num, den, sign):
+    """floor(log10 |q|) in integer arithmetic: 10^e <= |q| < 10^(e+1), checked in rational arithmetic."""
+    from infoscaling.numeric.precision import exponent10
+
+    q = Fraction(sign * num, den)
+    e = exponent10(q)
+    assert Fraction(10) ** e <= abs(q) < Fraction(10) ** (e + 1)
