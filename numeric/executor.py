@@ -410,7 +410,7 @@ def default_workers() -> int:
         return usable_cpus()
     s = text.strip()
     if not (s.isascii() and s.isdigit() and len(s) <= 4 and int(s) >= 1):
-        raise input_error(WORKERS_ENV, text, "a positive integer (workers when none is asked for)")
+        raise input_error(WORKERS_ENV, text, "an integer from 1 to 9999 (workers when none is asked for)")
     return int(s)
 
 
